@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Contended spin_lock(): test-and-test-and-set with cpu_relax(), yielding
+ * the CPU after a while so that a preempted holder can run.
+ */
+#include <kmm/spinlock.h>
+#include <sched.h>
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield" ::: "memory");
+#else
+	barrier();
+#endif
+}
+
+KMM_API void kmm_spin_lock_slowpath(spinlock_t *lock)
+{
+	unsigned int spins = 0;
+
+	for (;;) {
+		while (atomic_load_explicit(&lock->locked, memory_order_relaxed)) {
+			if (++spins < 128)
+				cpu_relax();
+			else
+				sched_yield();
+		}
+		if (atomic_exchange_explicit(&lock->locked, 1, memory_order_acquire) == 0)
+			return;
+	}
+}

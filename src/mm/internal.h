@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Page allocator internals shared by the files of src/mm (hidden).
+ *
+ * Lock order: pcp->lock (per zone, per CPU) nests outside zone->lock.
+ * No mm lock is held while printing a report that takes another mm lock.
+ */
+#ifndef KMM_MM_INTERNAL_H
+#define KMM_MM_INTERNAL_H
+
+#include <kmm/mm.h>
+#include <kmm/vmstat.h>
+#include <kmm/printk.h>
+#include <kmm/panic.h>
+#include <kmm/smp.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* Boot parameters of the page allocator (mm_init.c sets the defaults). */
+struct kmm_mm_params {
+	unsigned long long mem_bytes;	/* mem= (default 1G) */
+	int nr_nodes;			/* numa=fake=N */
+	long min_free_kbytes;		/* -1: derive as the kernel does */
+	int watermark_scale_factor;	/* 10 = 0.1% */
+	bool watermark_legacy;		/* watermark_check=legacy */
+	bool debug_pagealloc;		/* debug_pagealloc=on */
+	bool page_poison;		/* page_poison=on */
+	bool mobility_disabled;		/* mobility_grouping=off */
+	bool init_on_free;		/* init_on_free=on: zero on free */
+	bool init_on_alloc;		/* init_on_alloc=on: zero on alloc */
+	unsigned long long movablecore;	/* movablecore= bytes (ZONE_MOVABLE) */
+	unsigned long long dma_bytes;	/* kmm.dma= size of ZONE_DMA (16M) */
+	int nr_cpus;			/* nr_cpus= (default: the machine's) */
+};
+extern struct kmm_mm_params kmm_mm_params;
+#define page_group_by_mobility_disabled (kmm_mm_params.mobility_disabled)
+
+/* The managed memory (mm_init.c). */
+extern unsigned long kmm_total_pages;	/* present pages of all nodes */
+int kmm_mm_init(void);
+void kmm_mm_exit(void);
+
+/* How an allocation may be served (mm/internal.h). */
+struct alloc_context {
+	struct zonelist *zonelist;
+	const unsigned long *nodemask;
+	struct zoneref *preferred_zoneref;
+	int migratetype;
+	int highest_zoneidx;
+};
+
+static inline bool zone_allowed(const struct zoneref *z, const struct alloc_context *ac)
+{
+	const unsigned long *nm = ac->nodemask;
+	int nid = z->zone->node;
+
+	if (z->zone_idx > ac->highest_zoneidx)
+		return false;
+	return !nm || (nm[nid / BITS_PER_LONG] >> (nid % BITS_PER_LONG)) & 1;
+}
+
+#define for_each_zoneref(z, ac) \
+	for ((z) = (ac)->zonelist->_zonerefs; (z)->zone; (z)++) \
+		if (!zone_allowed(z, ac)) ; else
+
+static inline bool migratetype_is_mergeable(int mt)
+{
+	return mt < MIGRATE_PCPTYPES;
+}
+
+static inline bool pcp_allowed_order(unsigned int order)
+{
+	return order <= PAGE_ALLOC_COSTLY_ORDER || order == pageblock_order;
+}
+
+/* NUMA hit/miss accounting; pcp non-NULL means its lock is held. */
+static inline void zone_statistics(struct per_cpu_pages *pcp, struct zone *preferred_zone,
+				   struct zone *z, long nr)
+{
+	int local_nid = kmm_raw_smp_processor_id() % kmm_nr_online_nodes;
+
+	if (z->node == preferred_zone->node) {
+		if (pcp)
+			pcp->numa[NUMA_HIT] += nr;
+		else
+			atomic_long_add(nr, &z->numa[NUMA_HIT]);
+	} else {
+		atomic_long_add(nr, &z->numa[NUMA_MISS]);
+		atomic_long_add(nr, &preferred_zone->numa[NUMA_FOREIGN]);
+	}
+	if (z->node == local_nid) {
+		if (pcp)
+			pcp->numa[NUMA_LOCAL] += nr;
+		else
+			atomic_long_add(nr, &z->numa[NUMA_LOCAL]);
+	} else {
+		atomic_long_add(nr, &z->numa[NUMA_OTHER]);
+	}
+}
+
+/* buddy.c: the zone's free lists. */
+#define FPI_NONE	0
+#define FPI_TO_TAIL	1	/* put the block at the tail of its list */
+#define FPI_REPORTED	2	/* the block's memory is untouched (fresh) */
+void kmm_free_one_range_boot(unsigned long start_pfn, unsigned long end_pfn);
+void kmm_free_one_page(struct zone *zone, struct page *page, unsigned long pfn,
+		       unsigned int order, int fpi_flags);
+struct page *kmm_rmqueue_buddy(struct zone *preferred_zone, struct zone *zone,
+			       unsigned int order, unsigned int alloc_flags, int migratetype);
+int kmm_rmqueue_bulk(struct zone *zone, unsigned int order, int count,
+		     struct list_head *list, int migratetype);
+void kmm_free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_pages *pcp,
+			    int pindex);
+void kmm_reserve_highatomic_pageblock(struct page *page, unsigned int order, struct zone *zone);
+bool kmm_unreserve_highatomic_pageblock(const struct alloc_context *ac, bool force);
+
+/* page_alloc.c */
+void kmm_setup_pagesets(void);
+void kmm_free_pagesets(void);
+int kmm_order_to_pindex(int migratetype, int order);
+int kmm_pindex_to_order(int pindex);
+void kmm_set_pageblock_migratetype(struct page *page, int migratetype);
+/* The allocation failure report (show_mem.c). */
+void kmm_warn_alloc(gfp_t gfp_mask, const unsigned long *nodemask,
+		    unsigned int order);
+/* Mem-Info (show_mem.c); filter unused for now, max_zone_idx limits zones. */
+void kmm_show_mem(void);
+/* Sum of one pcp event / numa counter over all zones and CPUs. */
+unsigned long kmm_sum_zone_event(struct zone *zone, int item);
+unsigned long kmm_sum_zone_numa(struct zone *zone, int item);
+/* Pages on the pcp lists of the zone (all CPUs), and of one CPU. */
+unsigned long kmm_zone_pcp_pages(struct zone *zone);
+unsigned long kmm_zone_pcp_pages_cpu(struct zone *zone, int cpu);
+
+/* watermark.c */
+extern long kmm_min_free_kbytes;
+extern int kmm_sysctl_lowmem_reserve_ratio[MAX_NR_ZONES];
+void kmm_init_per_zone_wmark_min(void);
+void kmm_setup_per_zone_wmarks(void);
+void kmm_setup_per_zone_lowmem_reserve(void);
+void kmm_calculate_totalreserve_pages(void);
+bool kmm_zone_watermark_fast(struct zone *z, unsigned int order,
+			     unsigned long mark, int highest_zoneidx,
+			     unsigned int alloc_flags, gfp_t gfp_mask);
+int kmm_zone_batchsize(struct zone *zone);
+int kmm_zone_highsize(struct zone *zone, int batch);
+
+/* page_debug.c: bad pages, poisoning, debug_pagealloc. */
+/* The reason a page is bad at free (flags: PAGE_FLAGS_CHECK_AT_*), or NULL. */
+const char *kmm_page_bad_reason(struct page *page, unsigned long flags);
+/* Report a bad page ("BUG: Bad page state ..."), rate-limited; taints B. */
+void kmm_bad_page(struct page *page, const char *reason);
+/* Checks at free/alloc.  true: the page is bad and has been reported. */
+bool kmm_free_page_is_bad(struct page *page);
+bool kmm_check_new_page(struct page *page);
+/* Poisoning (page_poison=on): fill on free, verify on allocation. */
+void kmm_poison_pages(struct page *page, int n);
+void kmm_unpoison_pages(struct page *page, int n);
+/* debug_pagealloc=on: unmap on free, map again on allocation. */
+void kmm_debug_pagealloc_map_pages(struct page *page, int n);
+void kmm_debug_pagealloc_unmap_pages(struct page *page, int n);
+int kmm_page_debug_init(void);
+void kmm_page_debug_exit(void);
+/* Format helpers (%pGp and %pGg). */
+char *kmm_format_page_flags(char *buf, size_t size, unsigned long flags);
+
+static inline bool debug_pagealloc_enabled(void) { return kmm_mm_params.debug_pagealloc; }
+static inline bool page_poisoning_enabled(void) { return kmm_mm_params.page_poison; }
+
+#define PAGE_POISON 0xaa
+
+/* Buddy helpers. */
+static inline unsigned int buddy_order(const struct page *page)
+{
+	return (unsigned int)page_private(page);
+}
+static inline void set_buddy_order(struct page *page, unsigned int order)
+{
+	set_page_private(page, order);
+	__SetPageBuddy(page);
+}
+
+/* kmm's record of the order of an in-use non-compound allocation. */
+static inline void kmm_set_alloc_order(struct page *page, unsigned int order)
+{
+	page->flags = (page->flags & ~(KMM_ORDER_MASK << KMM_ORDER_PGSHIFT)) |
+		      ((unsigned long)(order + 1) << KMM_ORDER_PGSHIFT);
+}
+static inline void kmm_clear_alloc_order(struct page *page)
+{
+	page->flags &= ~(KMM_ORDER_MASK << KMM_ORDER_PGSHIFT);
+}
+/* -1 when not recorded. */
+static inline int kmm_get_alloc_order(const struct page *page)
+{
+	return (int)((page->flags >> KMM_ORDER_PGSHIFT) & KMM_ORDER_MASK) - 1;
+}
+
+static inline int get_pfnblock_migratetype(const struct page *page, unsigned long pfn)
+{
+	const struct zone *zone = page_zone(page);
+
+	return __atomic_load_n(&zone->pageblock_flags[(pfn - zone->zone_start_pfn) >> pageblock_order],
+			       __ATOMIC_RELAXED);
+}
+
+#define K(x) ((x) << (PAGE_SHIFT - 10))
+
+#endif /* KMM_MM_INTERNAL_H */

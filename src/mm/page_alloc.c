@@ -1,0 +1,676 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The page allocator's entry points (mm/page_alloc.c semantics, Linux
+ * 6.12): alloc_pages() walks the zonelist checking watermarks, takes
+ * order <= PAGE_ALLOC_COSTLY_ORDER and pageblock-order pages from the
+ * per-CPU lists (refilled in batches from the buddy lists in buddy.c) and
+ * falls back to the slow path; __free_pages() checks the page, then
+ * returns it to the per-CPU list (head: it is cache-hot) or to the buddy
+ * lists.  Bad input (a double free, a wrong order, a tail page, a pointer
+ * kmm never gave out) is reported and refused.
+ *
+ * Locking: pcp->lock (per zone and CPU, taken with trylock; a thread that
+ * fails falls back to the zone, as the kernel does) nests outside
+ * zone->lock.
+ */
+#include "mm/internal.h"
+#include "arch/arch.h"
+#include "kernel/internal.h"
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+int kmm_order_to_pindex(int migratetype, int order)
+{
+	if (order > PAGE_ALLOC_COSTLY_ORDER)
+		return NR_LOWORDER_PCP_LISTS + (migratetype == MIGRATE_MOVABLE);
+	return MIGRATE_PCPTYPES * order + migratetype;
+}
+
+int kmm_pindex_to_order(int pindex)
+{
+	if (pindex >= NR_LOWORDER_PCP_LISTS)
+		return pageblock_order;
+	return pindex / MIGRATE_PCPTYPES;
+}
+
+/* ---- pageblock migratetypes ------------------------------------------ */
+
+/* ---- per-CPU page lists ---------------------------------------------- */
+
+static inline struct per_cpu_pages *this_cpu_pcp(struct zone *zone)
+{
+	return &zone->per_cpu_pageset[kmm_raw_smp_processor_id()];
+}
+
+static int nr_pcp_alloc(struct per_cpu_pages *pcp, unsigned int order)
+{
+	int batch = pcp->batch;
+
+	if (order)
+		batch = max(batch >> order, 2);
+	return batch;
+}
+
+static struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zone,
+				    unsigned int order, int migratetype)
+{
+	struct per_cpu_pages *pcp = this_cpu_pcp(zone);
+	struct list_head *list;
+	struct page *page;
+
+	if (!spin_trylock(&pcp->lock))
+		return NULL;
+	list = &pcp->lists[kmm_order_to_pindex(migratetype, order)];
+	for (;;) {
+		if (list_empty(list)) {
+			int alloced = kmm_rmqueue_bulk(zone, order, nr_pcp_alloc(pcp, order),
+						   list, migratetype);
+
+			pcp->count += alloced << order;
+			if (unlikely(!alloced)) {
+				page = NULL;
+				break;
+			}
+		}
+		page = list_first_entry(list, struct page, pcp_list);
+		list_del(&page->pcp_list);
+		pcp->count -= 1 << order;
+		if (likely(!kmm_check_new_page(page)))
+			break;
+		/* A bad page stays out of circulation; try the next one. */
+		spin_lock(&zone->lock);
+		zone->nr_bad_pages += 1UL << order;
+		spin_unlock(&zone->lock);
+	}
+	if (page) {
+		pcp->events[PGALLOC] += 1L << order;
+		zone_statistics(pcp, preferred_zone, zone, 1);
+	}
+	spin_unlock(&pcp->lock);
+	return page;
+}
+
+static struct page *rmqueue(struct zone *preferred_zone, struct zone *zone, unsigned int order,
+			    unsigned int alloc_flags, int migratetype)
+{
+	struct page *page;
+
+	if (likely(pcp_allowed_order(order))) {
+		page = rmqueue_pcplist(preferred_zone, zone, order, migratetype);
+		if (likely(page))
+			return page;
+	}
+	return kmm_rmqueue_buddy(preferred_zone, zone, order, alloc_flags, migratetype);
+}
+
+/* ---- preparing and releasing pages ------------------------------------ */
+
+static void prep_compound_page(struct page *page, unsigned int order)
+{
+	unsigned long i, nr = 1UL << order;
+
+	__SetPageHead(page);
+	for (i = 1; i < nr; i++)
+		WRITE_ONCE(page[i].compound_head, (unsigned long)page + 1);
+	page[1].compound_order = (unsigned char)order;
+	page[1].compound_nr = (unsigned int)nr;
+}
+
+static bool check_pages_enabled(void)
+{
+	return debug_pagealloc_enabled() || page_poisoning_enabled();
+}
+
+static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp_flags)
+{
+	int nr = 1 << order;
+	bool fresh = PageReported(page);
+	bool zero = (gfp_flags & __GFP_ZERO) || kmm_mm_params.init_on_alloc;
+
+	__ClearPageReported(page);
+	set_page_private(page, 0);
+	set_page_count(page, 1);
+	kmm_debug_pagealloc_map_pages(page, nr);
+	if (page_poisoning_enabled() && !fresh)
+		kmm_unpoison_pages(page, nr);
+	if (zero && !fresh)
+		memset(page_address(page), 0, (size_t)nr << PAGE_SHIFT);
+	if (order && (gfp_flags & __GFP_COMP)) {
+		prep_compound_page(page, order);
+	} else {
+		kmm_set_alloc_order(page, order);
+	}
+}
+
+static bool free_tail_page_prepare(struct page *head, struct page *page)
+{
+	const char *reason = NULL;
+
+	if (page - head == 1) {
+		page->compound_order = 0;
+		page->compound_nr = 0;
+		page->compound_dtor = 0;
+	}
+	if (!PageTail(page))
+		reason = "PageTail not set";
+	else if (compound_head(page) != head)
+		reason = "compound_head not consistent";
+	if (reason) {
+		kmm_bad_page(page, reason);
+		return true;
+	}
+	page->compound_head = 0;
+	page->mapping = NULL;
+	return false;
+}
+
+/*
+ * Checks and clean-up before pages go back: a page that fails a check is
+ * reported and kept out of circulation (false: do not free).
+ */
+static bool free_pages_prepare(struct page *page, unsigned int order)
+{
+	bool compound = PageHead(page);
+	int bad = 0;
+	unsigned long i;
+
+	if (order) {
+		for (i = 1; i < (1UL << order); i++) {
+			struct page *p = page + i;
+
+			if (compound)
+				bad += free_tail_page_prepare(page, p);
+			if (check_pages_enabled() && kmm_free_page_is_bad(p)) {
+				bad++;
+				continue;
+			}
+			p->flags &= ~PAGE_FLAGS_CHECK_AT_PREP;
+		}
+	}
+	if (compound)
+		__ClearPageHead(page);
+	if (kmm_free_page_is_bad(page))
+		bad++;
+	if (bad) {
+		struct zone *zone = page_zone(page);
+
+		spin_lock(&zone->lock);
+		zone->nr_bad_pages += 1UL << order;
+		spin_unlock(&zone->lock);
+		return false;
+	}
+	page->flags &= ~(PAGE_FLAGS_CHECK_AT_PREP | (KMM_ORDER_MASK << KMM_ORDER_PGSHIFT));
+	page->mapping = NULL;
+	if (page_poisoning_enabled())
+		kmm_poison_pages(page, 1 << order);
+	else if (kmm_mm_params.init_on_free)
+		memset(page_address(page), 0, PAGE_SIZE << order);
+	kmm_debug_pagealloc_unmap_pages(page, 1 << order);
+	return true;
+}
+
+static void free_unref_page(struct page *page, unsigned int order)
+{
+	unsigned long pfn = page_to_pfn(page);
+	struct zone *zone = page_zone(page);
+	struct per_cpu_pages *pcp;
+	int migratetype, pindex;
+
+	if (!free_pages_prepare(page, order))
+		return;
+	migratetype = get_pfnblock_migratetype(page, pfn);
+	if (unlikely(migratetype >= MIGRATE_PCPTYPES)) {
+		if (is_migrate_isolate(migratetype)) {
+			kmm_free_one_page(zone, page, pfn, order, FPI_NONE);
+			return;
+		}
+		migratetype = MIGRATE_MOVABLE;
+	}
+	pcp = this_cpu_pcp(zone);
+	if (!spin_trylock(&pcp->lock)) {
+		kmm_free_one_page(zone, page, pfn, order, FPI_NONE);
+		return;
+	}
+	pindex = kmm_order_to_pindex(migratetype, order);
+	/* Head: the page just freed is cache-hot, hand it out next. */
+	list_add(&page->pcp_list, &pcp->lists[pindex]);
+	pcp->count += 1 << order;
+	pcp->events[PGFREE] += 1L << order;
+	if (pcp->count >= pcp->high)
+		kmm_free_pcppages_bulk(zone, pcp->count - pcp->high + pcp->batch, pcp, pindex);
+	spin_unlock(&pcp->lock);
+}
+
+static void free_the_page(struct page *page, unsigned int order)
+{
+	if (pcp_allowed_order(order))
+		free_unref_page(page, order);
+	else if (free_pages_prepare(page, order))
+		kmm_free_one_page(page_zone(page), page, page_to_pfn(page), order, FPI_NONE);
+}
+
+/* ---- the allocator's entry points -------------------------------------- */
+
+static inline int gfp_migratetype(gfp_t gfp_flags)
+{
+	if ((gfp_flags & GFP_MOVABLE_MASK) == GFP_MOVABLE_MASK) {
+		WARN_ON_ONCE(1);
+		return MIGRATE_MOVABLE;
+	}
+	if (unlikely(page_group_by_mobility_disabled))
+		return MIGRATE_UNMOVABLE;
+	return (int)((gfp_flags & GFP_MOVABLE_MASK) >> GFP_MOVABLE_SHIFT);
+}
+
+static inline int gfp_zone(gfp_t flags)
+{
+	if (flags & __GFP_DMA) {
+		WARN_ON_ONCE(flags & (__GFP_HIGHMEM | __GFP_DMA32));
+		return ZONE_DMA;
+	}
+	if ((flags & (__GFP_HIGHMEM | __GFP_MOVABLE)) == (__GFP_HIGHMEM | __GFP_MOVABLE))
+		return ZONE_MOVABLE;
+	return ZONE_NORMAL;
+}
+
+static unsigned int gfp_to_alloc_flags(gfp_t gfp_mask, unsigned int order)
+{
+	unsigned int alloc_flags = ALLOC_WMARK_MIN | ALLOC_CPUSET;
+
+	/* __GFP_HIGH is ALLOC_MIN_RESERVE, __GFP_KSWAPD_RECLAIM is ALLOC_KSWAPD. */
+	alloc_flags |= gfp_mask & (__GFP_HIGH | __GFP_KSWAPD_RECLAIM);
+	if (!(gfp_mask & __GFP_DIRECT_RECLAIM)) {
+		if (!(gfp_mask & __GFP_NOMEMALLOC)) {
+			alloc_flags |= ALLOC_NON_BLOCK;
+			if (order > 0)
+				alloc_flags |= ALLOC_HIGHATOMIC;
+		}
+		if (alloc_flags & ALLOC_MIN_RESERVE)
+			alloc_flags &= ~ALLOC_CPUSET;
+	}
+	return alloc_flags;
+}
+
+static struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order,
+					   unsigned int alloc_flags,
+					   const struct alloc_context *ac)
+{
+	struct zoneref *z;
+
+	for_each_zoneref(z, ac) {
+		struct zone *zone = z->zone;
+		struct page *page;
+
+		if (!managed_zone(zone))
+			continue;
+		if (!(alloc_flags & ALLOC_NO_WATERMARKS)) {
+			unsigned long mark = wmark_pages(zone, alloc_flags & ALLOC_WMARK_MASK);
+
+			if (!kmm_zone_watermark_fast(zone, order, mark, ac->highest_zoneidx,
+						     alloc_flags, gfp_mask))
+				continue;
+		}
+		page = rmqueue(ac->preferred_zoneref->zone, zone, order, alloc_flags,
+			       ac->migratetype);
+		if (page) {
+			prep_new_page(page, order, gfp_mask);
+			if (unlikely(alloc_flags & ALLOC_HIGHATOMIC) && order)
+				kmm_reserve_highatomic_pageblock(page, order, zone);
+			return page;
+		}
+	}
+	return NULL;
+}
+
+#define MAX_RECLAIM_RETRIES 16
+
+static void nofail_backoff(void)
+{
+	struct timespec ts = { 0, 1000000 };	/* 1 ms */
+
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * The fast path failed.  kmm has no page cache to reclaim, so "direct
+ * reclaim" is draining the per-CPU lists and releasing highatomic
+ * reserves; __GFP_NOFAIL then waits for other threads to free memory and
+ * __GFP_RETRY_MAYFAIL retries a bounded number of times.
+ */
+static struct page *__alloc_pages_slowpath(gfp_t gfp_mask, unsigned int order,
+					   struct alloc_context *ac)
+{
+	bool can_direct_reclaim = gfp_mask & __GFP_DIRECT_RECLAIM;
+	unsigned int alloc_flags = gfp_to_alloc_flags(gfp_mask, order);
+	int retries = 0;
+	bool drained = false;
+	struct page *page;
+
+	if (gfp_mask & __GFP_NOFAIL)
+		WARN_ON_ONCE(order > PAGE_ALLOC_COSTLY_ORDER);
+retry:
+	page = get_page_from_freelist(gfp_mask, order, alloc_flags, ac);
+	if (page)
+		return page;
+
+	if ((gfp_mask & __GFP_MEMALLOC) && !(gfp_mask & __GFP_NOMEMALLOC)) {
+		page = get_page_from_freelist(gfp_mask, order, ALLOC_NO_WATERMARKS, ac);
+		if (page)
+			return page;
+	}
+	if (!can_direct_reclaim)
+		goto nopage;
+
+	atomic_long_add(1, &ac->preferred_zoneref->zone->events[ALLOCSTALL]);
+	if (!drained) {
+		kmm_unreserve_highatomic_pageblock(ac, false);
+		kmm_drain_all_pages(NULL);
+		drained = true;
+		goto retry;
+	}
+	if (gfp_mask & __GFP_NORETRY)
+		goto nopage;
+	if (gfp_mask & __GFP_NOFAIL) {
+		/* The last resort of the kernel: dip into the min reserve. */
+		page = get_page_from_freelist(gfp_mask, order, ALLOC_MIN_RESERVE | ALLOC_WMARK_MIN, ac);
+		if (page)
+			return page;
+		nofail_backoff();
+		drained = false;
+		goto retry;
+	}
+	if ((gfp_mask & __GFP_RETRY_MAYFAIL) && ++retries < MAX_RECLAIM_RETRIES) {
+		kmm_unreserve_highatomic_pageblock(ac, true);
+		sched_yield();
+		drained = false;
+		goto retry;
+	}
+nopage:
+	atomic_long_add(1, &ac->preferred_zoneref->zone->events[PGALLOC_FAIL]);
+	if (!(gfp_mask & __GFP_NOWARN))
+		kmm_warn_alloc(gfp_mask, ac->nodemask, order);
+	return NULL;
+}
+
+int kmm_boot_default(void);
+
+static inline bool prepare_alloc_pages(gfp_t gfp_mask, unsigned int order, int preferred_nid,
+				       const unsigned long *nodemask, struct alloc_context *ac)
+{
+	pg_data_t *pgdat;
+	struct zoneref *z;
+
+	if (unlikely(!kmm_mem_map) && kmm_boot_default())
+		return false;
+	if (preferred_nid < 0 || preferred_nid >= kmm_nr_online_nodes)
+		preferred_nid = kmm_raw_smp_processor_id() % kmm_nr_online_nodes;
+	pgdat = NODE_DATA(preferred_nid);
+	ac->highest_zoneidx = gfp_zone(gfp_mask);
+	ac->zonelist = &pgdat->node_zonelists[(gfp_mask & __GFP_THISNODE) ?
+					      ZONELIST_NOFALLBACK : ZONELIST_FALLBACK];
+	ac->nodemask = nodemask;
+	ac->migratetype = gfp_migratetype(gfp_mask);
+	ac->preferred_zoneref = NULL;
+	for_each_zoneref(z, ac) {
+		ac->preferred_zoneref = z;
+		break;
+	}
+	return ac->preferred_zoneref != NULL;
+}
+
+KMM_API struct page *kmm___alloc_pages(gfp_t gfp_mask, unsigned int order, int preferred_nid,
+				       const unsigned long *nodemask)
+{
+	struct alloc_context ac;
+	struct page *page;
+
+	if (unlikely(order > MAX_PAGE_ORDER)) {
+		WARN_ON_ONCE(!(gfp_mask & __GFP_NOWARN));
+		return NULL;
+	}
+	gfp_mask &= __GFP_BITS_MASK;
+	if (unlikely(!prepare_alloc_pages(gfp_mask, order, preferred_nid, nodemask, &ac))) {
+		if (!(gfp_mask & __GFP_NOWARN) && kmm_mem_map)
+			kmm_warn_alloc(gfp_mask, nodemask, order);
+		return NULL;
+	}
+	page = get_page_from_freelist(gfp_mask, order, ALLOC_WMARK_LOW, &ac);
+	if (likely(page))
+		return page;
+	return __alloc_pages_slowpath(gfp_mask, order, &ac);
+}
+
+KMM_API struct page *kmm_alloc_pages(gfp_t gfp_mask, unsigned int order)
+{
+	return kmm___alloc_pages(gfp_mask, order, -1, NULL);
+}
+
+KMM_API struct page *kmm_alloc_pages_node(int nid, gfp_t gfp_mask, unsigned int order)
+{
+	return kmm___alloc_pages(gfp_mask, order, nid, NULL);
+}
+
+KMM_API unsigned long kmm___get_free_pages(gfp_t gfp_mask, unsigned int order)
+{
+	struct page *page = kmm_alloc_pages(gfp_mask & ~__GFP_HIGHMEM, order);
+
+	return page ? (unsigned long)page_address(page) : 0;
+}
+
+KMM_API unsigned long kmm_get_zeroed_page(gfp_t gfp_mask)
+{
+	return kmm___get_free_pages(gfp_mask | __GFP_ZERO, 0);
+}
+
+/* Is page a pointer into mem_map at a struct page boundary? */
+static bool page_ptr_valid(const struct page *page)
+{
+	uintptr_t p = (uintptr_t)page, base = (uintptr_t)kmm_mem_map;
+
+	return kmm_mem_map && p >= base && p < base + kmm_max_pfn * sizeof(struct page) &&
+	       (p - base) % sizeof(struct page) == 0;
+}
+
+KMM_API void kmm___free_pages(struct page *page, unsigned int order)
+{
+	bool head;
+	int recorded;
+
+	if (unlikely(!page_ptr_valid(page))) {
+		WARN(1, "__free_pages: %p is not a struct page of kmm's mem_map\n", (void *)page);
+		return;
+	}
+	if (unlikely(order > MAX_PAGE_ORDER)) {
+		WARN(1, "__free_pages: order:%u is above MAX_PAGE_ORDER (%d), pfn:%05lx not freed\n",
+		     order, MAX_PAGE_ORDER, page_to_pfn(page));
+		return;
+	}
+	if (unlikely(PageTail(page))) {
+		kmm_bad_page(page, "VM_BUG_ON_PAGE(PageTail(page))");
+		return;
+	}
+	if (unlikely(page_ref_count(page) <= 0)) {
+		kmm_bad_page(page, "VM_BUG_ON_PAGE(page_ref_count(page) == 0)");
+		return;
+	}
+	head = PageHead(page);
+	recorded = head ? (int)compound_order(page) : kmm_get_alloc_order(page);
+	if (unlikely(recorded >= 0 && (unsigned int)recorded != order)) {
+		char reason[96];
+
+		snprintf(reason, sizeof(reason), "freed with order:%u, allocated with order:%d",
+			 order, recorded);
+		kmm_bad_page(page, reason);
+		/* Free what the caller was given, never a neighbour's pages. */
+		order = (unsigned int)recorded;
+	}
+	if (page_ref_dec_and_test(page)) {
+		free_the_page(page, order);
+	} else if (!head) {
+		/* Someone else holds page 0: free the rest, keep page 0. */
+		while (order-- > 0)
+			free_the_page(page + (1 << order), order);
+		kmm_set_alloc_order(page, 0);
+	}
+}
+
+KMM_API void kmm_free_pages(unsigned long addr, unsigned int order)
+{
+	if (!addr)
+		return;
+	if (unlikely(!kmm_mem_map || !virt_addr_valid((void *)addr) || addr & ~PAGE_MASK)) {
+		WARN(1, "free_pages: %p is not a page address kmm handed out\n", (void *)addr);
+		return;
+	}
+	kmm___free_pages(virt_to_page((void *)addr), order);
+}
+
+KMM_API void kmm_get_page(struct page *page)
+{
+	page = compound_head(page);
+	if (WARN_ON_ONCE(page_ref_count(page) <= 0))
+		return;
+	page_ref_inc(page);
+}
+
+KMM_API void kmm_put_page(struct page *page)
+{
+	struct page *head = compound_head(page);
+	int order = PageHead(head) ? (int)compound_order(head) : kmm_get_alloc_order(head);
+
+	kmm___free_pages(head, order < 0 ? 0 : (unsigned int)order);
+}
+
+/* Turn a non-compound order-N allocation into 2^N order-0 pages. */
+KMM_API void kmm_split_page(struct page *page, unsigned int order)
+{
+	unsigned long i;
+
+	if (WARN_ON_ONCE(PageCompound(page)) || WARN_ON_ONCE(!page_ref_count(page)))
+		return;
+	for (i = 1; i < (1UL << order); i++) {
+		set_page_count(page + i, 1);
+		kmm_set_alloc_order(page + i, 0);
+	}
+	kmm_set_alloc_order(page, 0);
+}
+
+/* ---- draining pcp lists ---------------------------------------------- */
+
+static void drain_pages_zone(int cpu, struct zone *zone)
+{
+	struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
+
+	spin_lock(&pcp->lock);
+	if (pcp->count)
+		kmm_free_pcppages_bulk(zone, pcp->count, pcp, 0);
+	spin_unlock(&pcp->lock);
+}
+
+KMM_API void kmm_drain_local_pages(struct zone *zone)
+{
+	int cpu = kmm_raw_smp_processor_id();
+
+	if (!kmm_mem_map)
+		return;
+	if (zone) {
+		drain_pages_zone(cpu, zone);
+		return;
+	}
+	for_each_zone(zone)
+		drain_pages_zone(cpu, zone);
+}
+
+KMM_API void kmm_drain_all_pages(struct zone *zone)
+{
+	int cpu;
+
+	if (!kmm_mem_map)
+		return;
+	for_each_possible_cpu(cpu) {
+		struct zone *z;
+
+		if (zone) {
+			drain_pages_zone(cpu, zone);
+			continue;
+		}
+		for_each_zone(z)
+			drain_pages_zone(cpu, z);
+	}
+}
+
+unsigned long kmm_zone_pcp_pages_cpu(struct zone *zone, int cpu)
+{
+	return (unsigned long)max(READ_ONCE(zone->per_cpu_pageset[cpu].count), 0);
+}
+
+unsigned long kmm_zone_pcp_pages(struct zone *zone)
+{
+	unsigned long sum = 0;
+	int cpu;
+
+	if (!zone->per_cpu_pageset)
+		return 0;
+	for_each_possible_cpu(cpu)
+		sum += kmm_zone_pcp_pages_cpu(zone, cpu);
+	return sum;
+}
+
+unsigned long kmm_sum_zone_event(struct zone *zone, int item)
+{
+	long sum = atomic_long_read(&zone->events[item]);
+	int cpu;
+
+	if (zone->per_cpu_pageset)
+		for_each_possible_cpu(cpu)
+			sum += READ_ONCE(zone->per_cpu_pageset[cpu].events[item]);
+	return (unsigned long)sum;
+}
+
+unsigned long kmm_sum_zone_numa(struct zone *zone, int item)
+{
+	long sum = atomic_long_read(&zone->numa[item]);
+	int cpu;
+
+	if (zone->per_cpu_pageset)
+		for_each_possible_cpu(cpu)
+			sum += READ_ONCE(zone->per_cpu_pageset[cpu].numa[item]);
+	return (unsigned long)sum;
+}
+
+KMM_API unsigned long kmm_global_vm_event(enum vm_event_item item)
+{
+	unsigned long sum = 0;
+	struct zone *zone;
+
+	if (!kmm_mem_map)
+		return 0;
+	for_each_zone(zone)
+		sum += kmm_sum_zone_event(zone, item);
+	return sum;
+}
+
+void kmm_setup_pagesets(void)
+{
+	struct zone *zone;
+	int cpu, i;
+
+	for_each_zone(zone) {
+		int batch = max(1, kmm_zone_batchsize(zone));
+		int high = kmm_zone_highsize(zone, batch);
+
+		zone->pageset_batch = batch;
+		zone->pageset_high = high;
+		for_each_possible_cpu(cpu) {
+			struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
+
+			spin_lock_init(&pcp->lock);
+			pcp->count = 0;
+			pcp->batch = batch;
+			pcp->high = high;
+			for (i = 0; i < NR_PCP_LISTS; i++)
+				INIT_LIST_HEAD(&pcp->lists[i]);
+		}
+	}
+}

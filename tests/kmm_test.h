@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/* Helpers shared by kmm's tests: boot quietly, read the log. */
+#ifndef KMM_TEST_H
+#define KMM_TEST_H
+
+#include <kmm/kmm.h>
+#include "tap.h"
+
+static char kmm_test_log[1 << 20];
+
+/* Boot with cmdline; reports go to the ring buffer only. */
+static inline int test_boot(const char *cmdline)
+{
+	int ret;
+
+	kmm_console_set_fd(-1);
+	kmm_dmesg_clear();
+	ret = kmm_init(cmdline);
+	if (ret)
+		diag("kmm_init(\"%s\") failed: %d", cmdline, ret);
+	return ret;
+}
+
+/* The log since the last kmm_dmesg_clear(). */
+static inline const char *test_dmesg(void)
+{
+	kmm_dmesg_read(kmm_test_log, sizeof(kmm_test_log));
+	return kmm_test_log;
+}
+
+/* Count occurrences of needle in the log. */
+static inline int test_dmesg_count(const char *needle)
+{
+	const char *p = test_dmesg();
+	int n = 0;
+
+	while ((p = strstr(p, needle))) {
+		n++;
+		p += strlen(needle);
+	}
+	return n;
+}
+
+static inline struct zone *test_zone(int nid, int zid)
+{
+	return &NODE_DATA(nid)->node_zones[zid];
+}
+
+#endif /* KMM_TEST_H */
