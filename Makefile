@@ -25,7 +25,7 @@ TEST_SRCS := $(sort $(wildcard tests/*/*.c))
 TESTS     := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%.t)
 HEADERS   := $(wildcard include/kmm/*.h src/*/*.h tests/*.h)
 
-.PHONY: all run test check test-unit test-asan test-tsan bench install clean
+.PHONY: all run test check test-unit test-asan test-tsan deps bench install clean
 
 all: $(BUILD)/libkmm.a $(BUILD)/libkmm.so $(BUILD)/kmm
 
@@ -51,16 +51,19 @@ $(BUILD)/tests/%.t: tests/%.c $(BUILD)/libkmm.a $(HEADERS)
 run: all
 	$(BUILD)/kmm demo
 
-test-unit: all $(TESTS)
+test-unit: deps all $(TESTS)
 	prove --exec '' $(TESTS)
 
+deps:
+	@sh scripts/ensure-deps.sh
+
 # Memory safety (clang, AddressSanitizer + UndefinedBehaviorSanitizer).
-test-asan:
+test-asan: deps
 	$(MAKE) --no-print-directory BUILD=build-asan CC=clang OPT=-O1 \
 	  SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=undefined" test-unit
 
 # Concurrency (clang, ThreadSanitizer).
-test-tsan:
+test-tsan: deps
 	$(MAKE) --no-print-directory BUILD=build-tsan CC=clang OPT=-O1 \
 	  SANITIZE="-fsanitize=thread" test-unit
 

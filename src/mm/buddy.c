@@ -35,14 +35,19 @@ KMM_API int kmm_get_pageblock_migratetype(const struct page *page)
 	return get_pfnblock_migratetype(page, page_to_pfn(page));
 }
 
-void kmm_set_pageblock_migratetype(struct page *page, int migratetype)
+static void set_pfnblock_migratetype(struct zone *zone, unsigned long pfn, int migratetype)
 {
-	struct zone *zone = page_zone(page);
-	unsigned long idx = (page_to_pfn(page) - zone->zone_start_pfn) >> pageblock_order;
+	unsigned long idx = (pfn - zone->zone_start_pfn) >> pageblock_order;
 
 	if (page_group_by_mobility_disabled && migratetype < MIGRATE_PCPTYPES)
 		migratetype = MIGRATE_UNMOVABLE;
 	__atomic_store_n(&zone->pageblock_flags[idx], (u8)migratetype, __ATOMIC_RELAXED);
+}
+
+/* page must be free or the caller's: its zone is read from its flags. */
+void kmm_set_pageblock_migratetype(struct page *page, int migratetype)
+{
+	set_pfnblock_migratetype(page_zone(page), page_to_pfn(page), migratetype);
 }
 
 static void change_pageblock_range(struct page *page, unsigned int order, int mt)
@@ -123,47 +128,44 @@ static inline struct page *get_page_from_free_area(struct free_area *area, int m
 }
 
 /*
- * Is buddy a free block of this order in the same zone?  Blocks never
- * straddle zones (zones are MAX_ORDER aligned), but the zone id check
- * keeps that an assumption rather than a requirement.
+ * Is buddy a free block of this order in this zone?  Blocks never
+ * straddle zones (zones are MAX_ORDER aligned), but the zone check keeps
+ * that an assumption rather than a requirement.  Only PageBuddy pages'
+ * flags are read: an in-use page's flags belong to its owner.
  */
-static inline bool page_is_buddy(const struct page *page, const struct page *buddy,
+static inline bool page_is_buddy(const struct zone *zone, const struct page *buddy,
 				 unsigned int order)
 {
+	unsigned long id = ((unsigned long)zone->node << (NODES_PGSHIFT - ZONES_PGSHIFT)) |
+			   (unsigned long)zone_idx(zone);
+
 	if (!PageBuddy(buddy) || buddy_order(buddy) != order)
 		return false;
-	return (page->flags >> ZONES_PGSHIFT) == (buddy->flags >> ZONES_PGSHIFT);
+	return (buddy->flags >> ZONES_PGSHIFT) == id;
 }
 
-static inline struct page *find_buddy_page_pfn(struct page *page, unsigned long pfn,
+static inline struct page *find_buddy_page_pfn(const struct zone *zone, unsigned long pfn,
 					       unsigned int order, unsigned long *buddy_pfn)
 {
 	unsigned long bpfn = pfn ^ (1UL << order);
-	struct page *buddy;
 
 	if (buddy_pfn)
 		*buddy_pfn = bpfn;
 	if (bpfn >= kmm_max_pfn)
 		return NULL;
-	buddy = page + (bpfn - pfn);
-	return page_is_buddy(page, buddy, order) ? buddy : NULL;
+	return page_is_buddy(zone, pfn_to_page(bpfn), order) ? pfn_to_page(bpfn) : NULL;
 }
 
 /*
  * If the block just freed is likely to merge with its buddy one order up
  * soon, put it at the tail so that it stays free longest.
  */
-static bool buddy_merge_likely(unsigned long pfn, unsigned long buddy_pfn,
-			       struct page *page, unsigned int order)
+static bool buddy_merge_likely(const struct zone *zone, unsigned long pfn,
+			       unsigned long buddy_pfn, unsigned int order)
 {
-	unsigned long higher_pfn;
-	struct page *higher;
-
 	if (order >= MAX_PAGE_ORDER - 1)
 		return false;
-	higher_pfn = buddy_pfn & pfn;
-	higher = page + (higher_pfn - pfn);
-	return find_buddy_page_pfn(higher, higher_pfn, order + 1, NULL) != NULL;
+	return find_buddy_page_pfn(zone, buddy_pfn & pfn, order + 1, NULL) != NULL;
 }
 
 /*
@@ -183,7 +185,7 @@ static void __free_one_page(struct page *page, unsigned long pfn, struct zone *z
 	while (order < MAX_PAGE_ORDER) {
 		int buddy_mt = migratetype;
 
-		buddy = find_buddy_page_pfn(page, pfn, order, &buddy_pfn);
+		buddy = find_buddy_page_pfn(zone, pfn, order, &buddy_pfn);
 		if (!buddy)
 			break;
 		if (order >= pageblock_order) {
@@ -217,7 +219,7 @@ static void __free_one_page(struct page *page, unsigned long pfn, struct zone *z
 	if (fpi_flags & FPI_TO_TAIL)
 		to_tail = true;
 	else
-		to_tail = buddy_merge_likely(pfn, pfn ^ (1UL << order), page, order);
+		to_tail = buddy_merge_likely(zone, pfn, pfn ^ (1UL << order), order);
 	__add_to_free_list(page, zone, order, migratetype, to_tail);
 }
 
@@ -306,7 +308,7 @@ static int find_suitable_fallback(struct free_area *area, unsigned int order,
 
 /*
  * Count the free pages of the pageblock holding page and the in-use pages
- * known to be movable (kmm has no LRU, so that is none).
+ * known to be movable.
  */
 static unsigned long pageblock_start_pfn(unsigned long pfn)
 {
@@ -336,8 +338,12 @@ static bool prep_move_freepages_block(struct zone *zone, struct page *page,
 			pfn += nr;
 			continue;
 		}
-		if (PageLRU(p))
-			(*num_movable)++;
+		/*
+		 * The kernel counts in-use pages on the LRU (or with movable
+		 * mappings) here.  kmm has no LRU and does not read an in-use
+		 * page's flags, which belong to its owner: num_movable stays 0,
+		 * as on a kernel whose movable pages are all off the LRU.
+		 */
 		pfn++;
 	}
 	return true;
@@ -363,7 +369,7 @@ static int __move_freepages_block(struct zone *zone, unsigned long start_pfn,
 		pfn += 1UL << order;
 		pages_moved += 1 << order;
 	}
-	kmm_set_pageblock_migratetype(pfn_to_page(start_pfn), new_mt);
+	set_pfnblock_migratetype(zone, start_pfn, new_mt);
 	return pages_moved;
 }
 
@@ -637,7 +643,7 @@ struct page *kmm_rmqueue_buddy(struct zone *preferred_zone, struct zone *zone,
 				return NULL;
 			}
 		}
-		if (likely(!kmm_check_new_page(page)))
+		if (likely(!check_new_page(page)))
 			break;
 		zone->nr_bad_pages += 1UL << order;
 		spin_unlock(&zone->lock);

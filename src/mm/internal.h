@@ -13,6 +13,7 @@
 #include <kmm/printk.h>
 #include <kmm/panic.h>
 #include <kmm/smp.h>
+#include "arch/arch.h"
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,21 @@ extern struct kmm_mm_params kmm_mm_params;
 extern unsigned long kmm_total_pages;	/* present pages of all nodes */
 int kmm_mm_init(void);
 void kmm_mm_exit(void);
+
+/* The CPU this thread runs on now (it may change right after). */
+static inline int kmm_this_cpu(void)
+{
+	unsigned int cpu = (unsigned int)kmm_arch_getcpu();
+
+	return likely(cpu < kmm_nr_cpu_ids) ? (int)cpu : (int)(cpu % kmm_nr_cpu_ids);
+}
+
+/* Fake NUMA: CPUs are spread over the nodes round-robin (mm_init.c). */
+extern int kmm_cpu_to_node_map[MAX_NR_CPUS];
+static inline int kmm_numa_node_id(void)
+{
+	return kmm_cpu_to_node_map[kmm_this_cpu()];
+}
 
 /* How an allocation may be served (mm/internal.h). */
 struct alloc_context {
@@ -78,7 +94,7 @@ static inline bool pcp_allowed_order(unsigned int order)
 static inline void zone_statistics(struct per_cpu_pages *pcp, struct zone *preferred_zone,
 				   struct zone *z, long nr)
 {
-	int local_nid = kmm_raw_smp_processor_id() % kmm_nr_online_nodes;
+	int local_nid = kmm_numa_node_id();
 
 	if (z->node == preferred_zone->node) {
 		if (pcp)
@@ -154,6 +170,29 @@ void kmm_bad_page(struct page *page, const char *reason);
 /* Checks at free/alloc.  true: the page is bad and has been reported. */
 bool kmm_free_page_is_bad(struct page *page);
 bool kmm_check_new_page(struct page *page);
+/*
+ * The common case inline: a page that passes needs no call.  The bits
+ * checked are a superset of what the reports look at, so a page that
+ * fails here is fully checked and reported out of line.
+ */
+static inline bool free_page_is_bad(struct page *page)
+{
+	if (likely(page->page_type == UINT32_MAX && !page->mapping &&
+		   !page_ref_count(page) && !(page->flags & PAGE_FLAGS_CHECK_AT_FREE) &&
+		   !page->memcg_data))
+		return false;
+	return kmm_free_page_is_bad(page);
+}
+static inline bool check_new_page(struct page *page)
+{
+	if (likely(page->page_type == UINT32_MAX && !page->mapping &&
+		   !page_ref_count(page) &&
+		   !(page->flags & PAGE_FLAGS_CHECK_AT_PREP & ~(1UL << PG_reported)) &&
+		   !page->memcg_data))
+		return false;
+	return kmm_check_new_page(page);
+}
+
 /* Poisoning (page_poison=on): fill on free, verify on allocation. */
 void kmm_poison_pages(struct page *page, int n);
 void kmm_unpoison_pages(struct page *page, int n);

@@ -22,6 +22,7 @@ KMM_API unsigned long kmm_max_pfn;
 KMM_API pg_data_t *kmm_node_data[MAX_NUMNODES];
 KMM_API int kmm_nr_online_nodes = 1;
 unsigned long kmm_total_pages;
+int kmm_cpu_to_node_map[MAX_NR_CPUS];
 
 static const char * const zone_names[MAX_NR_ZONES] = { "DMA", "Normal", "Movable" };
 
@@ -339,7 +340,7 @@ static void print_layout(void)
 			end = max(end, zone_end_pfn(z));
 		}
 		if (end)
-			pr_info("  %-8s [mem %#018llx-%#018llx]\n", zone_names[zid],
+			pr_info("  %-8s [mem 0x%016llx-0x%016llx]\n", zone_names[zid],
 				(unsigned long long)PFN_PHYS(start),
 				(unsigned long long)PFN_PHYS(end) - 1);
 		else
@@ -350,21 +351,21 @@ static void print_layout(void)
 		struct zone *z = &NODE_DATA(nid)->node_zones[ZONE_MOVABLE];
 
 		if (populated_zone(z))
-			pr_info("  Node %d: %#018llx\n", nid,
+			pr_info("  Node %d: 0x%016llx\n", nid,
 				(unsigned long long)PFN_PHYS(z->zone_start_pfn));
 	}
 	pr_info("Early memory node ranges\n");
 	for_each_online_node(nid) {
 		pg_data_t *p = NODE_DATA(nid);
 
-		pr_info("  node %3d: [mem %#018llx-%#018llx]\n", nid,
+		pr_info("  node %3d: [mem 0x%016llx-0x%016llx]\n", nid,
 			(unsigned long long)PFN_PHYS(p->node_start_pfn),
 			(unsigned long long)PFN_PHYS(p->node_start_pfn + p->node_spanned_pages) - 1);
 	}
 	for_each_online_node(nid) {
 		pg_data_t *p = NODE_DATA(nid);
 
-		pr_info("Initmem setup node %d [mem %#018llx-%#018llx]\n", nid,
+		pr_info("Initmem setup node %d [mem 0x%016llx-0x%016llx]\n", nid,
 			(unsigned long long)PFN_PHYS(p->node_start_pfn),
 			(unsigned long long)PFN_PHYS(p->node_start_pfn + p->node_spanned_pages) - 1);
 	}
@@ -405,6 +406,8 @@ int kmm_mm_init(void)
 		kmm_nr_cpu_ids = MAX_NR_CPUS;
 
 	kmm_nr_online_nodes = kmm_mm_params.nr_nodes;
+	for (nid = 0; nid < MAX_NR_CPUS; nid++)
+		kmm_cpu_to_node_map[nid] = nid % kmm_nr_online_nodes;
 	total_pages = (unsigned long)(kmm_mm_params.mem_bytes >> PAGE_SHIFT);
 	per_node = ALIGN_DOWN(total_pages / (unsigned long)kmm_nr_online_nodes, MAX_ORDER_NR_PAGES);
 	if (!per_node) {

@@ -40,7 +40,7 @@ int kmm_pindex_to_order(int pindex)
 
 static inline struct per_cpu_pages *this_cpu_pcp(struct zone *zone)
 {
-	return &zone->per_cpu_pageset[kmm_raw_smp_processor_id()];
+	return &zone->per_cpu_pageset[kmm_this_cpu()];
 }
 
 static int nr_pcp_alloc(struct per_cpu_pages *pcp, unsigned int order)
@@ -76,7 +76,7 @@ static struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zo
 		page = list_first_entry(list, struct page, pcp_list);
 		list_del(&page->pcp_list);
 		pcp->count -= 1 << order;
-		if (likely(!kmm_check_new_page(page)))
+		if (likely(!check_new_page(page)))
 			break;
 		/* A bad page stays out of circulation; try the next one. */
 		spin_lock(&zone->lock);
@@ -131,7 +131,8 @@ static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp_flags
 	__ClearPageReported(page);
 	set_page_private(page, 0);
 	set_page_count(page, 1);
-	kmm_debug_pagealloc_map_pages(page, nr);
+	if (unlikely(debug_pagealloc_enabled()))
+		kmm_debug_pagealloc_map_pages(page, nr);
 	if (page_poisoning_enabled() && !fresh)
 		kmm_unpoison_pages(page, nr);
 	if (zero && !fresh)
@@ -181,7 +182,7 @@ static bool free_pages_prepare(struct page *page, unsigned int order)
 
 			if (compound)
 				bad += free_tail_page_prepare(page, p);
-			if (check_pages_enabled() && kmm_free_page_is_bad(p)) {
+			if (check_pages_enabled() && free_page_is_bad(p)) {
 				bad++;
 				continue;
 			}
@@ -190,7 +191,7 @@ static bool free_pages_prepare(struct page *page, unsigned int order)
 	}
 	if (compound)
 		__ClearPageHead(page);
-	if (kmm_free_page_is_bad(page))
+	if (free_page_is_bad(page))
 		bad++;
 	if (bad) {
 		struct zone *zone = page_zone(page);
@@ -206,7 +207,8 @@ static bool free_pages_prepare(struct page *page, unsigned int order)
 		kmm_poison_pages(page, 1 << order);
 	else if (kmm_mm_params.init_on_free)
 		memset(page_address(page), 0, PAGE_SIZE << order);
-	kmm_debug_pagealloc_unmap_pages(page, 1 << order);
+	if (unlikely(debug_pagealloc_enabled()))
+		kmm_debug_pagealloc_unmap_pages(page, 1 << order);
 	return true;
 }
 
@@ -404,7 +406,7 @@ static inline bool prepare_alloc_pages(gfp_t gfp_mask, unsigned int order, int p
 	if (unlikely(!kmm_mem_map) && kmm_boot_default())
 		return false;
 	if (preferred_nid < 0 || preferred_nid >= kmm_nr_online_nodes)
-		preferred_nid = kmm_raw_smp_processor_id() % kmm_nr_online_nodes;
+		preferred_nid = kmm_numa_node_id();
 	pgdat = NODE_DATA(preferred_nid);
 	ac->highest_zoneidx = gfp_zone(gfp_mask);
 	ac->zonelist = &pgdat->node_zonelists[(gfp_mask & __GFP_THISNODE) ?
@@ -570,7 +572,7 @@ static void drain_pages_zone(int cpu, struct zone *zone)
 
 KMM_API void kmm_drain_local_pages(struct zone *zone)
 {
-	int cpu = kmm_raw_smp_processor_id();
+	int cpu = kmm_this_cpu();
 
 	if (!kmm_mem_map)
 		return;

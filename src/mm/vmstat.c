@@ -50,7 +50,7 @@ KMM_API void kmm_mod_zone_page_state(struct zone *zone, enum zone_stat_item item
 		atomic_long_add(delta, &zone->vm_stat[item]);
 		return;
 	}
-	pzstats = &zone->per_cpu_zonestats[kmm_raw_smp_processor_id()];
+	pzstats = &zone->per_cpu_zonestats[kmm_this_cpu()];
 	t = pzstats->stat_threshold;
 	if (delta > t || delta < -t) {
 		atomic_long_add(delta, &zone->vm_stat[item]);
