@@ -37,8 +37,11 @@ $(BUILD)/libkmm.a: $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/libkmm.so: $(LIB_OBJS)
-	$(CC) -shared -Wl,-soname,libkmm.so.0 $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/libkmm.so.0: $(LIB_OBJS)
+	$(CC) -shared -Wl,-soname,libkmm.so.0 -Wl,-z,start-stop-visibility=hidden $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/libkmm.so: $(BUILD)/libkmm.so.0
+	ln -sf libkmm.so.0 $@
 
 $(BUILD)/kmm: $(TOOL_OBJS) $(BUILD)/libkmm.a
 	$(CC) $(LDFLAGS) -rdynamic -o $@ $(TOOL_OBJS) $(BUILD)/libkmm.a $(LDLIBS)
@@ -46,7 +49,7 @@ $(BUILD)/kmm: $(TOOL_OBJS) $(BUILD)/libkmm.a
 # Tests link the static library so that they can reach hidden internals.
 $(BUILD)/tests/%.t: tests/%.c $(BUILD)/libkmm.a $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests $(LDFLAGS) -rdynamic -o $@ $< $(BUILD)/libkmm.a $(LDLIBS)
+	$(CC) $(CFLAGS) -Itests -DKMM_BUILD='"$(BUILD)"' -DKMM_CC='"$(CC) $(SANITIZE)"' $(LDFLAGS) -rdynamic -o $@ $< $(BUILD)/libkmm.a $(LDLIBS)
 
 run: all
 	$(BUILD)/kmm demo
@@ -77,7 +80,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/include/kmm $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
 	install -m 644 include/kmm/*.h $(DESTDIR)$(PREFIX)/include/kmm/
 	install -m 644 $(BUILD)/libkmm.a $(DESTDIR)$(PREFIX)/lib/
-	install -m 755 $(BUILD)/libkmm.so $(DESTDIR)$(PREFIX)/lib/libkmm.so.0
+	install -m 755 $(BUILD)/libkmm.so.0 $(DESTDIR)$(PREFIX)/lib/libkmm.so.0
 	ln -sf libkmm.so.0 $(DESTDIR)$(PREFIX)/lib/libkmm.so
 	install -m 755 $(BUILD)/kmm $(DESTDIR)$(PREFIX)/bin/
 	sed -e 's|@PREFIX@|$(PREFIX)|' kmm.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/kmm.pc

@@ -71,8 +71,12 @@ KMM_API void kmm_warn_slowpath(const char *file, int line, void *caller,
 KMM_API void kmm_bug(const char *file, int line, void *caller)
 	__attribute__((noreturn)) __cold;
 
-#define __WARN_printf(taint, ...) \
-	kmm_warn_slowpath(__FILE__, __LINE__, NULL, taint, __VA_ARGS__)
+/* The barrier() keeps the call from becoming a tail call, which would
+ * name the caller's caller in the WARNING line. */
+#define __WARN_printf(taint, ...) do {					\
+	kmm_warn_slowpath(__FILE__, __LINE__, NULL, taint, __VA_ARGS__);	\
+	barrier();							\
+} while (0)
 
 #define WARN(condition, ...) ({						\
 	int __ret_warn_on = !!(condition);				\
@@ -83,8 +87,7 @@ KMM_API void kmm_bug(const char *file, int line, void *caller)
 #define WARN_ON(condition) ({						\
 	int __ret_warn_on = !!(condition);				\
 	if (unlikely(__ret_warn_on))					\
-		kmm_warn_slowpath(__FILE__, __LINE__,			\
-			NULL, TAINT_WARN, NULL);			\
+		__WARN_printf(TAINT_WARN, NULL);			\
 	unlikely(__ret_warn_on);					\
 })
 #define WARN_ONCE(condition, ...) ({					\
@@ -98,8 +101,7 @@ KMM_API void kmm_bug(const char *file, int line, void *caller)
 	static bool __warned;						\
 	int __ret_warn_once = !!(condition);				\
 	if (unlikely(__ret_warn_once && !__atomic_exchange_n(&__warned, true, __ATOMIC_RELAXED))) \
-		kmm_warn_slowpath(__FILE__, __LINE__,			\
-			NULL, TAINT_WARN, NULL);			\
+		__WARN_printf(TAINT_WARN, NULL);			\
 	unlikely(__ret_warn_once);					\
 })
 #define BUG()		kmm_bug(__FILE__, __LINE__, NULL)

@@ -13,6 +13,7 @@
 KMM_API void kmm_mod_zone_page_state(struct zone *zone, enum zone_stat_item item, long delta);
 KMM_API unsigned long kmm_zone_page_state_snapshot(struct zone *zone, enum zone_stat_item item);
 KMM_API unsigned long kmm_global_zone_page_state(enum zone_stat_item item);
+/* The _B items take bytes (whole pages) and keep pages, as in the kernel. */
 KMM_API void kmm_mod_node_page_state(pg_data_t *pgdat, enum node_stat_item item, long delta);
 KMM_API unsigned long kmm_global_node_page_state(enum node_stat_item item);
 KMM_API unsigned long kmm_node_page_state(pg_data_t *pgdat, enum node_stat_item item);

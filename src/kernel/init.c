@@ -15,6 +15,12 @@
 
 #define COMMAND_LINE_SIZE 4096
 
+/* Keep the files that only register views or parameters in a static link. */
+extern const char kmm_link_anchor_vmstat_proc, kmm_link_anchor_show_mem;
+__attribute__((used)) static const char *const link_anchors[] = {
+	&kmm_link_anchor_vmstat_proc, &kmm_link_anchor_show_mem,
+};
+
 static char saved_command_line[COMMAND_LINE_SIZE];
 static atomic_bool booted;
 static atomic_flag boot_lock = ATOMIC_FLAG_INIT;

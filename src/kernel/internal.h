@@ -58,6 +58,13 @@ struct kmm_proc_entry {
 	__attribute__((used, section("kmm_proc"), aligned(8))) = { str, fn }
 
 /*
+ * A file whose only users are linker-section entries (views, boot
+ * parameters) says KMM_LINK_ANCHOR(name); init.c refers to every anchor,
+ * so that a program linking libkmm.a statically still gets the file.
+ */
+#define KMM_LINK_ANCHOR(name) const char kmm_link_anchor_##name = 0
+
+/*
  * Serialise a multi-line report against other threads' reports (the lock
  * is recursive for the owning thread, so a report may contain a report).
  */

@@ -195,8 +195,13 @@ static void __free_one_page(struct page *page, unsigned long pfn, struct zone *z
 			     !migratetype_is_mergeable(buddy_mt)))
 				break;
 		}
-		if (!PageReported(buddy))
+		if (PageReported(buddy) != reported) {
+			/* Fresh memory joins a used block: give it the poison
+			 * it skipped, page_poison will check the whole block. */
+			if (page_poisoning_enabled())
+				kmm_poison_fresh_pages(reported ? page : buddy, 1 << order);
 			reported = false;
+		}
 		__ClearPageReported(buddy);
 		__del_page_from_free_list(buddy, zone, order, buddy_mt);
 		if (buddy_mt != migratetype) {
@@ -615,7 +620,7 @@ void kmm_free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_pages *
 			list_del(&page->pcp_list);
 			__ClearPageReported(page);
 			count -= nr;
-			pcp->count -= nr;
+			WRITE_ONCE(pcp->count, pcp->count - nr);
 			__free_one_page(page, pfn, zone, order,
 					get_pfnblock_migratetype(page, pfn), fpi);
 		} while (count > 0 && !list_empty(list));

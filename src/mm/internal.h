@@ -98,7 +98,7 @@ static inline void zone_statistics(struct per_cpu_pages *pcp, struct zone *prefe
 
 	if (z->node == preferred_zone->node) {
 		if (pcp)
-			pcp->numa[NUMA_HIT] += nr;
+			WRITE_ONCE(pcp->numa[NUMA_HIT], pcp->numa[NUMA_HIT] + nr);
 		else
 			atomic_long_add(nr, &z->numa[NUMA_HIT]);
 	} else {
@@ -107,7 +107,7 @@ static inline void zone_statistics(struct per_cpu_pages *pcp, struct zone *prefe
 	}
 	if (z->node == local_nid) {
 		if (pcp)
-			pcp->numa[NUMA_LOCAL] += nr;
+			WRITE_ONCE(pcp->numa[NUMA_LOCAL], pcp->numa[NUMA_LOCAL] + nr);
 		else
 			atomic_long_add(nr, &z->numa[NUMA_LOCAL]);
 	} else {
@@ -187,7 +187,8 @@ static inline bool check_new_page(struct page *page)
 {
 	if (likely(page->page_type == UINT32_MAX && !page->mapping &&
 		   !page_ref_count(page) &&
-		   !(page->flags & PAGE_FLAGS_CHECK_AT_PREP & ~(1UL << PG_reported)) &&
+		   !(page->flags & ((PAGE_FLAGS_CHECK_AT_PREP & ~(1UL << PG_reported)) |
+				    __PG_HWPOISON)) &&
 		   !page->memcg_data))
 		return false;
 	return kmm_check_new_page(page);
@@ -196,11 +197,20 @@ static inline bool check_new_page(struct page *page)
 /* Poisoning (page_poison=on): fill on free, verify on allocation. */
 void kmm_poison_pages(struct page *page, int n);
 void kmm_unpoison_pages(struct page *page, int n);
+/* Poison pages never written since boot (mapping them for the while if
+ * debug_pagealloc has them unmapped): a fresh block merging into a used one. */
+void kmm_poison_fresh_pages(struct page *page, int n);
 /* debug_pagealloc=on: unmap on free, map again on allocation. */
 void kmm_debug_pagealloc_map_pages(struct page *page, int n);
 void kmm_debug_pagealloc_unmap_pages(struct page *page, int n);
 int kmm_page_debug_init(void);
 void kmm_page_debug_exit(void);
+/* page_debug.c: a fresh bad_page() burst (each boot); test hooks: move
+ * bad_page()'s rate-limit clock forward, make the next debug_pagealloc
+ * mprotect() fail with ENOMEM. */
+void kmm_bad_page_reset(void);
+void kmm_page_debug_advance_clock(unsigned long ms);
+void kmm_debug_pagealloc_inject_failure(void);
 /* Format helpers (%pGp and %pGg). */
 char *kmm_format_page_flags(char *buf, size_t size, unsigned long flags);
 

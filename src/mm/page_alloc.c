@@ -67,7 +67,7 @@ static struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zo
 			int alloced = kmm_rmqueue_bulk(zone, order, nr_pcp_alloc(pcp, order),
 						   list, migratetype);
 
-			pcp->count += alloced << order;
+			WRITE_ONCE(pcp->count, pcp->count + (alloced << order));
 			if (unlikely(!alloced)) {
 				page = NULL;
 				break;
@@ -75,7 +75,7 @@ static struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zo
 		}
 		page = list_first_entry(list, struct page, pcp_list);
 		list_del(&page->pcp_list);
-		pcp->count -= 1 << order;
+		WRITE_ONCE(pcp->count, pcp->count - (1 << order));
 		if (likely(!check_new_page(page)))
 			break;
 		/* A bad page stays out of circulation; try the next one. */
@@ -84,7 +84,7 @@ static struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zo
 		spin_unlock(&zone->lock);
 	}
 	if (page) {
-		pcp->events[PGALLOC] += 1L << order;
+		WRITE_ONCE(pcp->events[PGALLOC], pcp->events[PGALLOC] + (1L << order));
 		zone_statistics(pcp, preferred_zone, zone, 1);
 	}
 	spin_unlock(&pcp->lock);
@@ -237,8 +237,8 @@ static void free_unref_page(struct page *page, unsigned int order)
 	pindex = kmm_order_to_pindex(migratetype, order);
 	/* Head: the page just freed is cache-hot, hand it out next. */
 	list_add(&page->pcp_list, &pcp->lists[pindex]);
-	pcp->count += 1 << order;
-	pcp->events[PGFREE] += 1L << order;
+	WRITE_ONCE(pcp->count, pcp->count + (1 << order));
+	WRITE_ONCE(pcp->events[PGFREE], pcp->events[PGFREE] + (1L << order));
 	if (pcp->count >= pcp->high)
 		kmm_free_pcppages_bulk(zone, pcp->count - pcp->high + pcp->batch, pcp, pindex);
 	spin_unlock(&pcp->lock);
@@ -364,7 +364,9 @@ retry:
 	if (!can_direct_reclaim)
 		goto nopage;
 
-	atomic_long_add(1, &ac->preferred_zoneref->zone->events[ALLOCSTALL]);
+	/* Counted against the highest zone the request may use, as the kernel does. */
+	atomic_long_add(1, &NODE_DATA(ac->preferred_zoneref->zone->node)
+				->node_zones[ac->highest_zoneidx].events[ALLOCSTALL]);
 	if (!drained) {
 		kmm_unreserve_highatomic_pageblock(ac, false);
 		kmm_drain_all_pages(NULL);

@@ -126,8 +126,18 @@ KMM_API void kmm_refresh_vm_stats(void)
 	}
 }
 
+static bool vmstat_item_in_bytes(enum node_stat_item item)
+{
+	return item == NR_SLAB_RECLAIMABLE_B || item == NR_SLAB_UNRECLAIMABLE_B;
+}
+
+/* The _B items are given in bytes (whole pages) and kept in pages. */
 KMM_API void kmm_mod_node_page_state(pg_data_t *pgdat, enum node_stat_item item, long delta)
 {
+	if (vmstat_item_in_bytes(item)) {
+		WARN_ON_ONCE(delta & (long)(PAGE_SIZE - 1));
+		delta /= (long)PAGE_SIZE;
+	}
 	atomic_long_add(delta, &pgdat->vm_stat[item]);
 }
 

@@ -61,22 +61,18 @@ static unsigned long nr_free_buffer_pages(void)
 
 /*
  * min_free_kbytes = sqrt(lowmem_kbytes * 16), clamped to [128, 262144]:
- * 2048 for 256 MiB, 4096 for 1 GiB.  A value given on the command line
- * wins, with the kernel's note when it is lower than the derived one.
+ * 2048 for 256 MiB, 4096 for 1 GiB.  min_free_kbytes= on the command line
+ * acts as the kernel's vm.min_free_kbytes sysctl written after boot: it
+ * replaces the derived value.
  */
 void kmm_init_per_zone_wmark_min(void)
 {
 	unsigned long lowmem_kbytes = nr_free_buffer_pages() * (PAGE_SIZE >> 10);
 	long new_min = (long)int_sqrt(lowmem_kbytes * 16);
 
-	if (kmm_mm_params.min_free_kbytes < 0) {
-		kmm_min_free_kbytes = clamp(new_min, 128L, 262144L);
-	} else {
+	kmm_min_free_kbytes = clamp(new_min, 128L, 262144L);
+	if (kmm_mm_params.min_free_kbytes >= 0)
 		kmm_min_free_kbytes = kmm_mm_params.min_free_kbytes;
-		if (new_min > kmm_min_free_kbytes)
-			pr_warn("min_free_kbytes is not updated to %ld because user defined value %ld is preferred\n",
-				new_min, kmm_min_free_kbytes);
-	}
 	kmm_setup_per_zone_wmarks();
 	kmm_setup_per_zone_lowmem_reserve();
 }
@@ -269,10 +265,6 @@ bool kmm_zone_watermark_fast(struct zone *z, unsigned int order, unsigned long m
 {
 	long free_pages = (long)zone_page_state(z, NR_FREE_PAGES);
 
-	/* Below the drift mark the per-CPU deltas matter: read them too. */
-	if (z->percpu_drift_mark && (unsigned long)free_pages < z->percpu_drift_mark)
-		free_pages = (long)kmm_zone_page_state_snapshot(z, NR_FREE_PAGES);
-
 	if (!order && !kmm_mm_params.watermark_legacy) {
 		long usable = free_pages;
 		long reserved = __zone_watermark_unusable_free(z, 0, alloc_flags);
@@ -297,10 +289,17 @@ int kmm_zone_batchsize(struct zone *zone)
 	return (int)rounddown_pow_of_two((unsigned long)(batch + batch / 2)) - 1;
 }
 
-/* The low watermark split across the CPUs, at least 4 batches. */
+/* The low watermark split across the node's CPUs, at least 4 batches. */
 int kmm_zone_highsize(struct zone *zone, int batch)
 {
-	long high = (long)(low_wmark_pages(zone) / kmm_nr_cpu_ids);
+	unsigned int cpu, nr_split_cpus = 0;
+	long high;
+
+	for (cpu = 0; cpu < kmm_nr_cpu_ids; cpu++)
+		nr_split_cpus += kmm_cpu_to_node_map[cpu] == zone->node;
+	if (!nr_split_cpus)
+		nr_split_cpus = kmm_nr_cpu_ids;
+	high = (long)(low_wmark_pages(zone) / nr_split_cpus);
 
 	return (int)max(high, (long)batch << 2);
 }
