@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The kmm tool and the library as an outside program uses them: kmm demo
+ * and kmm proc run and print what they should, and a program built with
+ * the README's command line against build/libkmm.so works.
+ */
+#include "tap.h"
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#ifndef KMM_BUILD
+#define KMM_BUILD "build"
+#endif
+#ifndef KMM_CC
+#define KMM_CC "cc"
+#endif
+
+static char out[1 << 20];
+
+/* Run a shell command, capture stdout+stderr, return the exit status. */
+static int run(const char *cmd)
+{
+	FILE *p = popen(cmd, "r");
+	size_t n = 0, r;
+	int status;
+
+	out[0] = '\0';
+	if (!p)
+		return -1;
+	while (n < sizeof(out) - 1 && (r = fread(out + n, 1, sizeof(out) - 1 - n, p)) > 0)
+		n += r;
+	out[n] = '\0';
+	status = pclose(p);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int main(void)
+{
+	char cmd[1024];
+
+	snprintf(cmd, sizeof(cmd), "%s/kmm demo --seconds 0.3 --mem 64M 2>&1", KMM_BUILD);
+	is_int(run(cmd), 0, "kmm demo exits 0");
+	like(out, "kmm demo: mem=64M", "the demo names its command line");
+	like(out, "--- /proc/buddyinfo\nNode 0, zone      DMA", "it prints buddyinfo");
+	like(out, "--- /proc/pagetypeinfo\nPage block order: 9", "it prints pagetypeinfo");
+	like(out, "--- /proc/vmstat\nnr_free_pages ", "it prints vmstat");
+	like(out, "zone_validate: 0 errors", "the validator finds nothing after the workload");
+	unlike(out, "BUG", "no reports");
+
+	snprintf(cmd, sizeof(cmd), "%s/kmm proc buddyinfo mem=64M kmm.dma_size=0 2>&1", KMM_BUILD);
+	is_int(run(cmd), 0, "kmm proc buddyinfo exits 0");
+	is_str(out, "Node 0, zone   Normal      0      0      0      0      0      0      0      0      0      0     16 \n",
+	       "a fresh 64M machine: 16 free order-10 blocks");
+	snprintf(cmd, sizeof(cmd), "%s/kmm proc nosuchview 2>&1", KMM_BUILD);
+	ok(run(cmd) != 0 && strstr(out, "no view named"), "an unknown view is an error");
+	snprintf(cmd, sizeof(cmd), "%s/kmm frobnicate 2>&1", KMM_BUILD);
+	is_int(run(cmd), 2, "an unknown command exits 2");
+
+	/* The README's link line, against the shared library. */
+	snprintf(cmd, sizeof(cmd),
+		 "%s -Iinclude examples/hello.c -L%s -lkmm -Wl,-rpath,$PWD/%s -pthread "
+		 "-o %s/hello 2>&1 && %s/hello 2>&1", KMM_CC, KMM_BUILD, KMM_BUILD, KMM_BUILD,
+		 KMM_BUILD);
+	is_int(run(cmd), 0, "examples/hello.c builds with the README's command and runs");
+	like(out, "hello from kmm", "it wrote to its pages");
+	like(out, "order-2 block at pfn", "it got an order-2 block");
+	return done_testing();
+}
