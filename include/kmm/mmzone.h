@@ -168,7 +168,7 @@ struct zone {
 	spinlock_t lock ____cacheline_aligned;
 	struct free_area free_area[NR_PAGE_ORDERS];
 	unsigned long nr_free_highatomic;
-	unsigned long nr_bad_pages;		/* taken out of circulation */
+	atomic_long_t nr_bad_pages;		/* taken out of circulation */
 	atomic_long_t events[NR_VM_EVENT_ITEMS];	/* slow-path events */
 	atomic_long_t numa[NR_VM_NUMA_EVENT_ITEMS];
 

@@ -648,12 +648,12 @@ struct page *kmm_rmqueue_buddy(struct zone *preferred_zone, struct zone *zone,
 				return NULL;
 			}
 		}
-		if (likely(!check_new_page(page)))
-			break;
-		zone->nr_bad_pages += 1UL << order;
 		spin_unlock(&zone->lock);
+		/* Checked outside the lock, as 6.12 does: a report is long. */
+		if (likely(!check_new_pages(page, order)))
+			break;
+		atomic_long_add(1L << order, &zone->nr_bad_pages);
 	}
-	spin_unlock(&zone->lock);
 	atomic_long_add(1L << order, &zone->events[PGALLOC]);
 	zone_statistics(NULL, preferred_zone, zone, 1);
 	return page;

@@ -170,6 +170,14 @@ void kmm_bad_page(struct page *page, const char *reason);
 /* Checks at free/alloc.  true: the page is bad and has been reported. */
 bool kmm_free_page_is_bad(struct page *page);
 bool kmm_check_new_page(struct page *page);
+static inline bool debug_pagealloc_enabled(void) { return READ_ONCE(kmm_mm_params.debug_pagealloc); }
+static inline bool page_poisoning_enabled(void) { return kmm_mm_params.page_poison; }
+/* Check every page of a block, not only its head (the kernel's static key). */
+static inline bool check_pages_enabled(void)
+{
+	return debug_pagealloc_enabled() || page_poisoning_enabled();
+}
+
 /*
  * The common case inline: a page that passes needs no call.  The bits
  * checked are a superset of what the reports look at, so a page that
@@ -194,6 +202,20 @@ static inline bool check_new_page(struct page *page)
 	return kmm_check_new_page(page);
 }
 
+/* A block about to be handed out; true if any page of it is bad. */
+static inline bool check_new_pages(struct page *page, unsigned int order)
+{
+	unsigned long i;
+
+	if (check_new_page(page))
+		return true;
+	if (unlikely(order && check_pages_enabled()))
+		for (i = 1; i < (1UL << order); i++)
+			if (check_new_page(page + i))
+				return true;
+	return false;
+}
+
 /* Poisoning (page_poison=on): fill on free, verify on allocation. */
 void kmm_poison_pages(struct page *page, int n);
 void kmm_unpoison_pages(struct page *page, int n);
@@ -211,11 +233,10 @@ void kmm_page_debug_exit(void);
 void kmm_bad_page_reset(void);
 void kmm_page_debug_advance_clock(unsigned long ms);
 void kmm_debug_pagealloc_inject_failure(void);
-/* Format helpers (%pGp and %pGg). */
+/* %pGp as 6.12 prints it, number included: "0x...(locked|head|node=0|zone=1)"
+ * (%pGg is kmm_format_gfp() in gfp.h). */
 char *kmm_format_page_flags(char *buf, size_t size, unsigned long flags);
 
-static inline bool debug_pagealloc_enabled(void) { return kmm_mm_params.debug_pagealloc; }
-static inline bool page_poisoning_enabled(void) { return kmm_mm_params.page_poison; }
 
 #define PAGE_POISON 0xaa
 

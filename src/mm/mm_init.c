@@ -523,7 +523,7 @@ static void report_leaks(void)
 	struct zone *zone;
 
 	for_each_zone(zone)
-		bad += zone->nr_bad_pages;
+		bad += (unsigned long)atomic_long_read(&zone->nr_bad_pages);
 	for (pfn = 0; pfn < kmm_max_pfn;) {
 		struct page *page = pfn_to_page(pfn);
 		int order;

@@ -76,12 +76,10 @@ static struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zo
 		page = list_first_entry(list, struct page, pcp_list);
 		list_del(&page->pcp_list);
 		WRITE_ONCE(pcp->count, pcp->count - (1 << order));
-		if (likely(!check_new_page(page)))
+		if (likely(!check_new_pages(page, order)))
 			break;
 		/* A bad page stays out of circulation; try the next one. */
-		spin_lock(&zone->lock);
-		zone->nr_bad_pages += 1UL << order;
-		spin_unlock(&zone->lock);
+		atomic_long_add(1L << order, &zone->nr_bad_pages);
 	}
 	if (page) {
 		WRITE_ONCE(pcp->events[PGALLOC], pcp->events[PGALLOC] + (1L << order));
@@ -113,13 +111,9 @@ static void prep_compound_page(struct page *page, unsigned int order)
 	__SetPageHead(page);
 	for (i = 1; i < nr; i++)
 		WRITE_ONCE(page[i].compound_head, (unsigned long)page + 1);
+	page[1].compound_dtor = 0;
 	page[1].compound_order = (unsigned char)order;
 	page[1].compound_nr = (unsigned int)nr;
-}
-
-static bool check_pages_enabled(void)
-{
-	return debug_pagealloc_enabled() || page_poisoning_enabled();
 }
 
 static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp_flags)
@@ -194,11 +188,7 @@ static bool free_pages_prepare(struct page *page, unsigned int order)
 	if (free_page_is_bad(page))
 		bad++;
 	if (bad) {
-		struct zone *zone = page_zone(page);
-
-		spin_lock(&zone->lock);
-		zone->nr_bad_pages += 1UL << order;
-		spin_unlock(&zone->lock);
+		atomic_long_add(1L << order, &page_zone(page)->nr_bad_pages);
 		return false;
 	}
 	page->flags &= ~(PAGE_FLAGS_CHECK_AT_PREP | (KMM_ORDER_MASK << KMM_ORDER_PGSHIFT));

@@ -14,16 +14,25 @@
  * A report looks like this (kmm prints real pointers where the kernel
  * prints hashed ones, always as 16 hex digits):
  *
- *	BUG: Bad page state in process prog  pfn:04a31
- *	page: refcount:0 mapcount:0 mapping:0000000000000000 index:0x0 pfn:0x4a31
- *	flags: 0x4000000000000001(locked|node=0|zone=1)
- *	raw: 4000000000000001 00007f0a1c2b3c48 00007f0a1c2b3c48 0000000000000000
+ *	BUG: Bad page state in process prog  pfn:01000
+ *	page: refcount:0 mapcount:0 mapping:0000000000000000 index:0x0 pfn:0x1000
+ *	flags: 0x110000000000001(locked|node=0|zone=1)
+ *	raw: 0110000000000001 0000000000000100 0000000000000122 0000000000000000
  *	raw: 0000000000000000 0000000000000000 00000000ffffffff 0000000000000000
  *	page dumped because: PAGE_FLAGS_CHECK_AT_FREE flag(s) set
  *	Modules linked in:
- *	CPU: 3 UID: 1000 PID: 4242 Comm: prog Not tainted 6.12.0-kmm #1
- *	Call Trace: ...
+ *	CPU: 0 UID: 1000 PID: 14570 Comm: prog Not tainted 6.12.0-kmm #1
+ *	Call Trace:
+ *	 <TASK>
+ *	 __bad_page+0xcb/0x180
+ *	 kmm_free_page_is_bad+0x57/0x5e
+ *	 free_pages_prepare+0x200/0x325
+ *	 ...
+ *	 </TASK>
  *	Disabling lock debugging due to kernel taint
+ *
+ * (0x10000000000000 in flags is kmm's record of the allocation's order,
+ * see below; the lru words are the list poison of the pcp list it left.)
  *
  * kmm differences, all forced by kmm's struct page (mm_types.h):
  *  - PG_reported (the PG_uptodate bit) marks a free page whose memory was
@@ -267,7 +276,7 @@ static void dump_folio(const struct page folio[2], bool large, const struct page
 	unsigned long raw_mapping = (unsigned long)folio[0].mapping;
 	bool slab = PageSlab(&folio[0]);
 	unsigned long mapping = slab || (raw_mapping & PAGE_MAPPING_FLAGS) ? 0 : raw_mapping;
-	char flags[160];
+	char flags[256];	/* every name and field: about 230 */
 	const char *type = "";
 
 	pr_warn("page: refcount:%d mapcount:%d mapping:%016lx index:0x%lx pfn:0x%lx\n",

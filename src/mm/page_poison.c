@@ -228,7 +228,7 @@ void kmm_poison_fresh_pages(struct page *page, int n)
 #define X86_PF_RSVD	0x08
 #define X86_PF_INSTR	0x10
 #define X86_PF_PK	0x20
-#define X86_PF_SHSTK	0x40
+#define X86_PF_RMP	0x80000000UL
 
 static const int fault_signals[] = { SIGSEGV, SIGBUS };
 static struct sigaction old_action[ARRAY_SIZE(fault_signals)];
@@ -240,19 +240,22 @@ static int fault_signal_index(int sig)
 	return sig == SIGBUS ? 1 : 0;
 }
 
-/* Is a page in use?  Its own count, or that of the block holding it. */
+/*
+ * Is a page in use?  Its own count, or that of the allocation holding it;
+ * a free block holding it, or nothing found, means free (pcp pages too).
+ */
 static bool page_is_allocated(const struct page *page)
 {
 	unsigned long pfn = page_to_pfn(page);
 
 	if (page_count(page) > 0)
 		return true;
-	for (unsigned int order = 1; order <= MAX_PAGE_ORDER; order++) {
+	for (unsigned int order = 0; order <= MAX_PAGE_ORDER; order++) {
 		const struct page *head = pfn_to_page(pfn & ~((1UL << order) - 1));
 
-		if (PageBuddy(head))
+		if (PageBuddy(head) && buddy_order(head) >= order)
 			return false;
-		if (page_ref_count(head) > 0 && kmm_get_alloc_order(head) >= (int)order)
+		if (order && page_ref_count(head) > 0 && kmm_get_alloc_order(head) >= (int)order)
 			return true;
 	}
 	return false;
@@ -290,7 +293,7 @@ static void report_page_fault(int sig, const siginfo_t *info, void *uctx)
 		 !(err & X86_PF_PROT) ? "not-present page" :
 		 err & X86_PF_RSVD ? "reserved bit violation" :
 		 err & X86_PF_PK ? "protection keys violation" :
-		 err & X86_PF_SHSTK ? "shadow stack access fault" : "permissions violation");
+		 err & X86_PF_RMP ? "RMP violation" : "permissions violation");
 	pr_alert("kmm: address is in pfn:%05lx offset:0x%lx, %s (debug_pagealloc)\n",
 		 page_to_pfn(page), off & ~PAGE_MASK,
 		 page_is_allocated(page) ? "an allocated page" : "a free page");

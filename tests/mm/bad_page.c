@@ -25,7 +25,7 @@ static unsigned long nr_bad_pages(void)
 	struct zone *zone;
 
 	for_each_zone(zone)
-		n += zone->nr_bad_pages;
+		n += (unsigned long)atomic_long_read(&zone->nr_bad_pages);
 	return n;
 }
 

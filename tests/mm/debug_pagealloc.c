@@ -174,7 +174,7 @@ static void test_mprotect_failure(void)
 
 /* ---- faults, in child processes ---------------------------------------- */
 
-enum access { WRITE_FREED, READ_FREED, OUTSIDE };
+enum access { WRITE_FREED, READ_FREED, OUTSIDE, IN_USE };
 
 static void my_handler(int sig, siginfo_t *info, void *uc)
 {
@@ -209,12 +209,22 @@ static noinline void child(int fd, enum access how, bool own_handler)
 	kmm_console_set_fd(fd);
 	if (kmm_init("mem=64M debug_pagealloc=on"))
 		_exit(2);
-	p = alloc_page(GFP_KERNEL);
+	p = alloc_pages(GFP_KERNEL, 1);
 	addr = page_address(p);
 	addr[0] = 1;			/* in use: must work */
+	addr[PAGE_SIZE] = 1;
 	if (addr[0] != 1)
 		_exit(3);
-	__free_page(p);
+	if (how == IN_USE) {
+		/* As if another thread freed it under us: the second page
+		 * of the order-1 block unmapped while still allocated. */
+		p++;
+		addr = page_address(p);
+		if (mprotect((void *)addr, PAGE_SIZE, PROT_NONE))
+			_exit(6);
+	} else {
+		__free_pages(p, 1);
+	}
 	if (how == OUTSIDE) {
 		addr = mmap(NULL, PAGE_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (addr == MAP_FAILED)
@@ -319,9 +329,11 @@ static void test_fault(enum access how)
 
 static void test_foreign_faults(void)
 {
+	unsigned long pfn, addr;
+	char expect[128];
 	int status;
 
-	diag("faults that are not kmm's, handlers that are not kmm's");
+	diag("faults that are not kmm's, handlers that are not kmm's, a page in use");
 	status = run_child(OUTSIDE, false);
 	ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV,
 	   "a fault outside kmm's memory still kills with SIGSEGV");
@@ -331,6 +343,14 @@ static void test_foreign_faults(void)
 	ok(WIFEXITED(status) && WEXITSTATUS(status) == 42,
 	   "a fault outside kmm's memory goes to the program's own handler");
 	unlike(child_log, "BUG: unable to handle page fault", "unreported");
+
+	status = run_child(IN_USE, false);
+	child_where(&pfn, &addr);
+	snprintf(expect, sizeof(expect),
+		 "kmm: address is in pfn:%05lx offset:0x10, an allocated page (debug_pagealloc)\n",
+		 pfn);
+	like(child_log, expect, "a fault on a page in use says so");
+	ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV, "and kills as well");
 
 	status = run_child(WRITE_FREED, true);
 	like(child_log, "BUG: unable to handle page fault", "a freed page: kmm reports");
