@@ -26,6 +26,18 @@ extern __thread unsigned int kmm_arch_fallback_cpu;
 extern long kmm_arch_rseq_offset;	/* 0: no rseq, use sched_getcpu() */
 int kmm_arch_getcpu_slow(void);
 
+/* Tell the CPU we are spinning (pause on x86, yield on arm64). */
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield" ::: "memory");
+#else
+	barrier();
+#endif
+}
+
 /* The CPU this thread runs on now (it may change right after). */
 static inline int kmm_arch_getcpu(void)
 {

@@ -44,6 +44,7 @@
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+#include "arch/arch.h"
 
 #define LOG_BUF_LEN_DEFAULT	(1UL << 20)
 #define LOG_BUF_LEN_MIN		(1UL << 12)
@@ -103,16 +104,6 @@ unsigned long kmm_boot_msecs(void)
 /* ------------------------------------------------------------------ */
 /* Locks */
 
-static inline void cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	__builtin_ia32_pause();
-#elif defined(__aarch64__)
-	__asm__ __volatile__("yield" ::: "memory");
-#else
-	barrier();
-#endif
-}
 
 static atomic_flag log_lock_flag = ATOMIC_FLAG_INIT;
 /* > 0 while this thread holds or waits for log_lock: a printk from a

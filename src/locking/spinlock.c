@@ -5,17 +5,7 @@
  */
 #include <kmm/spinlock.h>
 #include <sched.h>
-
-static inline void cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	__builtin_ia32_pause();
-#elif defined(__aarch64__)
-	__asm__ __volatile__("yield" ::: "memory");
-#else
-	barrier();
-#endif
-}
+#include "arch/arch.h"
 
 KMM_API void kmm_spin_lock_slowpath(spinlock_t *lock)
 {
