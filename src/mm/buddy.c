@@ -655,7 +655,7 @@ struct page *kmm_rmqueue_buddy(struct zone *preferred_zone, struct zone *zone,
 		atomic_long_add(1L << order, &zone->nr_bad_pages);
 	}
 	atomic_long_add(1L << order, &zone->events[PGALLOC]);
-	zone_statistics(NULL, preferred_zone, zone, 1);
+	zone_statistics(NULL, preferred_zone, zone, 1, kmm_this_cpu());
 	return page;
 }
 

@@ -64,7 +64,14 @@ struct alloc_context {
 	struct zoneref *preferred_zoneref;
 	int migratetype;
 	int highest_zoneidx;
+	int cpu;		/* looked up once per allocation */
 };
+
+/*
+ * The first zoneref of each node's zonelists that a request limited to
+ * zones <= idx may use, for requests without a nodemask (mm_init.c).
+ */
+extern struct zoneref *kmm_first_zoneref[MAX_NUMNODES][MAX_ZONELISTS][MAX_NR_ZONES];
 
 static inline bool zone_allowed(const struct zoneref *z, const struct alloc_context *ac)
 {
@@ -92,9 +99,9 @@ static inline bool pcp_allowed_order(unsigned int order)
 
 /* NUMA hit/miss accounting; pcp non-NULL means its lock is held. */
 static inline void zone_statistics(struct per_cpu_pages *pcp, struct zone *preferred_zone,
-				   struct zone *z, long nr)
+				   struct zone *z, long nr, int cpu)
 {
-	int local_nid = kmm_numa_node_id();
+	int local_nid = kmm_cpu_to_node_map[cpu];
 
 	if (z->node == preferred_zone->node) {
 		if (pcp)
@@ -134,8 +141,19 @@ bool kmm_unreserve_highatomic_pageblock(const struct alloc_context *ac, bool for
 /* page_alloc.c */
 void kmm_setup_pagesets(void);
 void kmm_free_pagesets(void);
-int kmm_order_to_pindex(int migratetype, int order);
-int kmm_pindex_to_order(int pindex);
+static inline int kmm_order_to_pindex(int migratetype, int order)
+{
+	if (order > PAGE_ALLOC_COSTLY_ORDER)
+		return NR_LOWORDER_PCP_LISTS + (migratetype == MIGRATE_MOVABLE);
+	return MIGRATE_PCPTYPES * order + migratetype;
+}
+
+static inline int kmm_pindex_to_order(int pindex)
+{
+	if (pindex >= NR_LOWORDER_PCP_LISTS)
+		return pageblock_order;
+	return pindex / MIGRATE_PCPTYPES;
+}
 void kmm_set_pageblock_migratetype(struct page *page, int migratetype);
 /* The allocation failure report (show_mem.c). */
 void kmm_warn_alloc(gfp_t gfp_mask, const unsigned long *nodemask,
@@ -159,6 +177,20 @@ void kmm_calculate_totalreserve_pages(void);
 bool kmm_zone_watermark_fast(struct zone *z, unsigned int order,
 			     unsigned long mark, int highest_zoneidx,
 			     unsigned int alloc_flags, gfp_t gfp_mask);
+/* The order-0 common case of zone_watermark_fast() inline. */
+static inline bool zone_watermark_fast(struct zone *z, unsigned int order, unsigned long mark,
+				       int highest_zoneidx, unsigned int alloc_flags, gfp_t gfp_mask)
+{
+	if (likely(!order && !kmm_mm_params.watermark_legacy &&
+		   !(alloc_flags & ALLOC_RESERVES))) {
+		long usable = (long)zone_page_state(z, NR_FREE_PAGES) -
+			      (long)READ_ONCE(z->nr_free_highatomic);
+
+		if (usable > (long)mark + z->lowmem_reserve[highest_zoneidx])
+			return true;
+	}
+	return kmm_zone_watermark_fast(z, order, mark, highest_zoneidx, alloc_flags, gfp_mask);
+}
 int kmm_zone_batchsize(struct zone *zone);
 int kmm_zone_highsize(struct zone *zone, int batch);
 
@@ -267,12 +299,16 @@ static inline int kmm_get_alloc_order(const struct page *page)
 	return (int)((page->flags >> KMM_ORDER_PGSHIFT) & KMM_ORDER_MASK) - 1;
 }
 
-static inline int get_pfnblock_migratetype(const struct page *page, unsigned long pfn)
+static inline int zone_pfnblock_migratetype(const struct zone *zone, unsigned long pfn)
 {
-	const struct zone *zone = page_zone(page);
-
 	return __atomic_load_n(&zone->pageblock_flags[(pfn - zone->zone_start_pfn) >> pageblock_order],
 			       __ATOMIC_RELAXED);
+}
+
+/* page must be free or the caller's: its zone is read from its flags. */
+static inline int get_pfnblock_migratetype(const struct page *page, unsigned long pfn)
+{
+	return zone_pfnblock_migratetype(page_zone(page), pfn);
 }
 
 #define K(x) ((x) << (PAGE_SHIFT - 10))

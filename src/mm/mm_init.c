@@ -23,6 +23,7 @@ KMM_API pg_data_t *kmm_node_data[MAX_NUMNODES];
 KMM_API int kmm_nr_online_nodes = 1;
 unsigned long kmm_total_pages;
 int kmm_cpu_to_node_map[MAX_NR_CPUS];
+struct zoneref *kmm_first_zoneref[MAX_NUMNODES][MAX_ZONELISTS][MAX_NR_ZONES];
 
 static const char * const zone_names[MAX_NR_ZONES] = { "DMA", "Normal", "Movable" };
 
@@ -300,6 +301,15 @@ static void build_zonelists(pg_data_t *pgdat)
 	}
 	zr->zone = NULL;
 	nf->zone = NULL;
+
+	for (i = 0; i < MAX_ZONELISTS; i++)
+		for (zid = 0; zid < MAX_NR_ZONES; zid++) {
+			struct zoneref *z = pgdat->node_zonelists[i]._zonerefs;
+
+			while (z->zone && z->zone_idx > zid)
+				z++;
+			kmm_first_zoneref[pgdat->node_id][i][zid] = z->zone ? z : NULL;
+		}
 }
 
 KMM_API struct zone *kmm_next_zone(struct zone *zone)

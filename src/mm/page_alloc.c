@@ -20,28 +20,7 @@
 #include <string.h>
 #include <time.h>
 
-int kmm_order_to_pindex(int migratetype, int order)
-{
-	if (order > PAGE_ALLOC_COSTLY_ORDER)
-		return NR_LOWORDER_PCP_LISTS + (migratetype == MIGRATE_MOVABLE);
-	return MIGRATE_PCPTYPES * order + migratetype;
-}
-
-int kmm_pindex_to_order(int pindex)
-{
-	if (pindex >= NR_LOWORDER_PCP_LISTS)
-		return pageblock_order;
-	return pindex / MIGRATE_PCPTYPES;
-}
-
-/* ---- pageblock migratetypes ------------------------------------------ */
-
 /* ---- per-CPU page lists ---------------------------------------------- */
-
-static inline struct per_cpu_pages *this_cpu_pcp(struct zone *zone)
-{
-	return &zone->per_cpu_pageset[kmm_this_cpu()];
-}
 
 static int nr_pcp_alloc(struct per_cpu_pages *pcp, unsigned int order)
 {
@@ -53,9 +32,9 @@ static int nr_pcp_alloc(struct per_cpu_pages *pcp, unsigned int order)
 }
 
 static struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zone,
-				    unsigned int order, int migratetype)
+				    unsigned int order, int migratetype, int cpu)
 {
-	struct per_cpu_pages *pcp = this_cpu_pcp(zone);
+	struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
 	struct list_head *list;
 	struct page *page;
 
@@ -83,19 +62,19 @@ static struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zo
 	}
 	if (page) {
 		WRITE_ONCE(pcp->events[PGALLOC], pcp->events[PGALLOC] + (1L << order));
-		zone_statistics(pcp, preferred_zone, zone, 1);
+		zone_statistics(pcp, preferred_zone, zone, 1, cpu);
 	}
 	spin_unlock(&pcp->lock);
 	return page;
 }
 
 static struct page *rmqueue(struct zone *preferred_zone, struct zone *zone, unsigned int order,
-			    unsigned int alloc_flags, int migratetype)
+			    unsigned int alloc_flags, int migratetype, int cpu)
 {
 	struct page *page;
 
 	if (likely(pcp_allowed_order(order))) {
-		page = rmqueue_pcplist(preferred_zone, zone, order, migratetype);
+		page = rmqueue_pcplist(preferred_zone, zone, order, migratetype, cpu);
 		if (likely(page))
 			return page;
 	}
@@ -168,20 +147,25 @@ static bool free_pages_prepare(struct page *page, unsigned int order)
 {
 	bool compound = PageHead(page);
 	int bad = 0;
-	unsigned long i;
+	unsigned long i, nr = 1UL << order;
 
-	if (order) {
-		for (i = 1; i < (1UL << order); i++) {
+	if (unlikely(compound || check_pages_enabled())) {
+		bool check = check_pages_enabled();
+
+		for (i = 1; i < nr; i++) {
 			struct page *p = page + i;
 
 			if (compound)
 				bad += free_tail_page_prepare(page, p);
-			if (check_pages_enabled() && free_page_is_bad(p)) {
+			if (check && free_page_is_bad(p)) {
 				bad++;
 				continue;
 			}
 			p->flags &= ~PAGE_FLAGS_CHECK_AT_PREP;
 		}
+	} else {
+		for (i = 1; i < nr; i++)
+			page[i].flags &= ~PAGE_FLAGS_CHECK_AT_PREP;
 	}
 	if (compound)
 		__ClearPageHead(page);
@@ -211,7 +195,7 @@ static void free_unref_page(struct page *page, unsigned int order)
 
 	if (!free_pages_prepare(page, order))
 		return;
-	migratetype = get_pfnblock_migratetype(page, pfn);
+	migratetype = zone_pfnblock_migratetype(zone, pfn);
 	if (unlikely(migratetype >= MIGRATE_PCPTYPES)) {
 		if (is_migrate_isolate(migratetype)) {
 			kmm_free_one_page(zone, page, pfn, order, FPI_NONE);
@@ -219,7 +203,7 @@ static void free_unref_page(struct page *page, unsigned int order)
 		}
 		migratetype = MIGRATE_MOVABLE;
 	}
-	pcp = this_cpu_pcp(zone);
+	pcp = &zone->per_cpu_pageset[kmm_this_cpu()];
 	if (!spin_trylock(&pcp->lock)) {
 		kmm_free_one_page(zone, page, pfn, order, FPI_NONE);
 		return;
@@ -299,12 +283,12 @@ static struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order,
 		if (!(alloc_flags & ALLOC_NO_WATERMARKS)) {
 			unsigned long mark = wmark_pages(zone, alloc_flags & ALLOC_WMARK_MASK);
 
-			if (!kmm_zone_watermark_fast(zone, order, mark, ac->highest_zoneidx,
-						     alloc_flags, gfp_mask))
+			if (!zone_watermark_fast(zone, order, mark, ac->highest_zoneidx,
+						 alloc_flags, gfp_mask))
 				continue;
 		}
 		page = rmqueue(ac->preferred_zoneref->zone, zone, order, alloc_flags,
-			       ac->migratetype);
+			       ac->migratetype, ac->cpu);
 		if (page) {
 			prep_new_page(page, order, gfp_mask);
 			if (unlikely(alloc_flags & ALLOC_HIGHATOMIC) && order)
@@ -392,19 +376,22 @@ int kmm_boot_default(void);
 static inline bool prepare_alloc_pages(gfp_t gfp_mask, unsigned int order, int preferred_nid,
 				       const unsigned long *nodemask, struct alloc_context *ac)
 {
-	pg_data_t *pgdat;
+	int list = (gfp_mask & __GFP_THISNODE) ? ZONELIST_NOFALLBACK : ZONELIST_FALLBACK;
 	struct zoneref *z;
 
 	if (unlikely(!kmm_mem_map) && kmm_boot_default())
 		return false;
+	ac->cpu = kmm_this_cpu();
 	if (preferred_nid < 0 || preferred_nid >= kmm_nr_online_nodes)
-		preferred_nid = kmm_numa_node_id();
-	pgdat = NODE_DATA(preferred_nid);
+		preferred_nid = kmm_cpu_to_node_map[ac->cpu];
 	ac->highest_zoneidx = gfp_zone(gfp_mask);
-	ac->zonelist = &pgdat->node_zonelists[(gfp_mask & __GFP_THISNODE) ?
-					      ZONELIST_NOFALLBACK : ZONELIST_FALLBACK];
+	ac->zonelist = &NODE_DATA(preferred_nid)->node_zonelists[list];
 	ac->nodemask = nodemask;
 	ac->migratetype = gfp_migratetype(gfp_mask);
+	if (likely(!nodemask)) {
+		ac->preferred_zoneref = kmm_first_zoneref[preferred_nid][list][ac->highest_zoneidx];
+		return ac->preferred_zoneref != NULL;
+	}
 	ac->preferred_zoneref = NULL;
 	for_each_zoneref(z, ac) {
 		ac->preferred_zoneref = z;
@@ -499,7 +486,13 @@ KMM_API void kmm___free_pages(struct page *page, unsigned int order)
 		/* Free what the caller was given, never a neighbour's pages. */
 		order = (unsigned int)recorded;
 	}
-	if (page_ref_dec_and_test(page)) {
+	/*
+	 * kmm has no speculative references (no page cache): with a count of
+	 * one the caller holds the only reference and nobody may take another,
+	 * so the count drops to zero without a locked instruction.
+	 */
+	if (page_ref_count(page) == 1 ? (set_page_count(page, 0), true) :
+					page_ref_dec_and_test(page)) {
 		free_the_page(page, order);
 	} else if (!head) {
 		/* Someone else holds page 0: free the rest, keep page 0. */
