@@ -3,6 +3,7 @@
  * The buddy lists: splitting, merging, compound pages, per-CPU list order,
  * fallback and pageblock stealing, highatomic reserves, zones and nodes.
  */
+#define _GNU_SOURCE
 #include "kmm_test.h"
 #include "mm/internal.h"
 #include <pthread.h>
@@ -87,6 +88,48 @@ static void test_pcp_order(void)
 	__free_page(a);
 	__free_page(b);
 	ok(kmm_zone_pcp_pages(test_zone(0, ZONE_NORMAL)) > 0, "freed pages sit on the pcp lists");
+
+	/* A partial drain gives back the coldest page: the list's tail. */
+	{
+		struct zone *z = test_zone(0, ZONE_NORMAL);
+		struct page *p[3];
+		int cpu, pindex = kmm_order_to_pindex(MIGRATE_MOVABLE, 0), found = -1;
+
+		cpu_set_t one, saved;
+
+		/* Stay on one CPU so that the three frees meet on one list. */
+		pthread_getaffinity_np(pthread_self(), sizeof(saved), &saved);
+		CPU_ZERO(&one);
+		CPU_SET(sched_getcpu(), &one);
+		pthread_setaffinity_np(pthread_self(), sizeof(one), &one);
+		drain_all_pages(NULL);
+		for (i = 0; i < 3; i++)
+			p[i] = alloc_page(GFP_KERNEL | __GFP_MOVABLE);
+		drain_all_pages(NULL);
+		for (i = 0; i < 3; i++)
+			__free_page(p[i]);	/* p[0] first: it ends at the tail */
+		for (cpu = 0; cpu < (int)nr_cpu_ids; cpu++) {
+			struct per_cpu_pages *pcp = &z->per_cpu_pageset[cpu];
+
+			spin_lock(&pcp->lock);
+			if (pcp->count == 3) {
+				kmm_free_pcppages_bulk(z, 1, pcp, pindex);
+				found = cpu;
+				struct page *q;
+				int on[3] = { 0, 0, 0 };
+
+				list_for_each_entry(q, &pcp->lists[pindex], pcp_list)
+					for (i = 0; i < 3; i++)
+						on[i] |= q == p[i];
+				ok(pcp->count == 2 && !on[0] && on[1] && on[2],
+				   "draining one page returns the first freed (coldest) one");
+			}
+			spin_unlock(&pcp->lock);
+		}
+		if (found < 0)
+			ok(0, "the three pages were freed on one CPU (the thread migrated)");
+		pthread_setaffinity_np(pthread_self(), sizeof(saved), &saved);
+	}
 	ok(kmm_nr_free_pages() < 16384, "pcp pages are not counted in NR_FREE_PAGES");
 	drain_all_pages(NULL);
 	is_int(kmm_zone_pcp_pages(test_zone(0, ZONE_NORMAL)), 0, "drain_all_pages empties the pcp lists");
