@@ -14,6 +14,7 @@
 #include "kernel/internal.h"
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 struct kmm_mm_params kmm_mm_params;
 KMM_API struct page *kmm_mem_map;
@@ -405,6 +406,7 @@ static void free_all_metadata(void)
 int kmm_mm_init(void)
 {
 	unsigned long total_pages, per_node, movable_per_node, dma_pages;
+	unsigned long long phys;
 	unsigned long pfn = 0;
 	int nid, ret;
 
@@ -415,6 +417,16 @@ int kmm_mm_init(void)
 	if (kmm_nr_cpu_ids > MAX_NR_CPUS)
 		kmm_nr_cpu_ids = MAX_NR_CPUS;
 
+	/*
+	 * Like the kernel, kmm cannot have more memory than the machine: the
+	 * mem_map alone is touched in full at boot (1.5% of mem=).
+	 */
+	phys = (unsigned long long)sysconf(_SC_PHYS_PAGES) * (unsigned long long)sysconf(_SC_PAGESIZE);
+	if (phys && kmm_mm_params.mem_bytes > phys) {
+		pr_warn("kmm: mem=%lluM is more than the machine's %lluM of RAM, using %lluM\n",
+			kmm_mm_params.mem_bytes >> 20, phys >> 20, phys >> 20);
+		kmm_mm_params.mem_bytes = phys;
+	}
 	kmm_nr_online_nodes = kmm_mm_params.nr_nodes;
 	for (nid = 0; nid < MAX_NR_CPUS; nid++)
 		kmm_cpu_to_node_map[nid] = nid % kmm_nr_online_nodes;
