@@ -211,6 +211,9 @@ static void check_counters(struct validate_state *st, const unsigned long *nr_fr
 			verr(st, "pageblock %lu has migratetype %u", blk, zone->pageblock_flags[blk]);
 }
 
+/* Held while a validator holds every pcp lock of a zone (lockdep's nest lock). */
+static DEFINE_SPINLOCK(validate_lock);
+
 static int validate_zone(struct zone *zone)
 {
 	unsigned long nr_free_mt[MIGRATE_TYPES] = { 0 };
@@ -225,8 +228,10 @@ static int validate_zone(struct zone *zone)
 		pr_err("kmm: zone_validate: no memory for the bitmap\n");
 		return 1;
 	}
+	/* Every pcp lock of the zone at once: one class, nested under validate_lock. */
+	spin_lock(&validate_lock);
 	for_each_possible_cpu(cpu)
-		spin_lock(&zone->per_cpu_pageset[cpu].lock);
+		spin_lock_nest_lock(&zone->per_cpu_pageset[cpu].lock, &validate_lock);
 	spin_lock(&zone->lock);
 	check_free_lists(&st, nr_free_mt);
 	check_pcp_lists(&st);
@@ -234,6 +239,7 @@ static int validate_zone(struct zone *zone)
 	spin_unlock(&zone->lock);
 	for_each_possible_cpu(cpu)
 		spin_unlock(&zone->per_cpu_pageset[cpu].lock);
+	spin_unlock(&validate_lock);
 	kmm_arch_release(st.seen, ALIGN(bytes, PAGE_SIZE));
 	if (st.errors > MAX_REPORTS_PER_ZONE)
 		pr_err("kmm: zone_validate: Node %d, zone %s: %d more errors not shown\n",
