@@ -11,7 +11,8 @@ PREFIX  ?= /usr/local
 BUILD   ?= build
 OPT     ?= -O2
 SANITIZE ?=
-CFLAGS_BASE := -std=gnu11 -g $(OPT) -Wall -Wextra -Wshadow -Wno-unused-parameter \
+ARCH_CFLAGS := $(if $(filter x86_64,$(shell uname -m)),-mcx16)
+CFLAGS_BASE := $(ARCH_CFLAGS) -std=gnu11 -g $(OPT) -Wall -Wextra -Wshadow -Wno-unused-parameter \
 	-fvisibility=hidden -fPIC -fno-omit-frame-pointer -pthread -Iinclude -Isrc
 CFLAGS  += $(CFLAGS_BASE) $(SANITIZE)
 LDFLAGS += $(SANITIZE)

@@ -22,6 +22,7 @@
 #include <kmm/mmzone.h>
 #include <kmm/mm.h>
 #include <kmm/vmstat.h>
+#include <kmm/slab.h>
 
 #define KMM_VERSION "0.1.0"
 

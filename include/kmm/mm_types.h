@@ -43,7 +43,13 @@ struct page {
 					unsigned frozen:1;
 				};
 			};
-			struct page *next;	/* per-cpu partial list */
+			union {
+				struct list_head slab_list;	/* node partial list */
+				struct {			/* per-cpu partial list */
+					struct page *next;
+					int slabs;		/* slabs from here on */
+				};
+			};
 		};
 	};
 	union {

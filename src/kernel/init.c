@@ -9,6 +9,7 @@
  */
 #include "kernel/internal.h"
 #include "mm/internal.h"
+#include "mm/slab.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,11 @@ static int __kmm_init(const char *cmdline)
 	ret = kmm_mm_init();
 	if (ret)
 		return ret;
+	ret = kmm_slab_init();
+	if (ret) {
+		kmm_mm_exit();
+		return ret;
+	}
 	atomic_store(&booted, true);
 	return 0;
 }
@@ -93,6 +99,7 @@ KMM_API void kmm_exit(void)
 	while (atomic_flag_test_and_set(&boot_lock))
 		sched_yield();
 	if (atomic_load(&booted)) {
+		kmm_slab_exit();
 		kmm_mm_exit();
 		atomic_store(&booted, false);
 	}

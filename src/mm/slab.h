@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * SLUB internals shared by slub.c (the allocator) and slab_common.c
+ * (cache creation, merging, kmalloc, slabinfo).  Hidden.
+ *
+ * A slab is 2^order pages (__GFP_COMP when order > 0) whose head struct
+ * page carries the slab state: slab_cache, freelist, counters (inuse,
+ * objects, frozen), the node partial list link (slab_list) or the per-CPU
+ * partial link (next, slabs), page type PGTY_slab, and PG_workingset as
+ * "on a node partial list" (6.12's slab_test_node_partial).
+ *
+ * Object layout (calculate_sizes): [object_size bytes][pad to inuse]
+ * [free pointer if stored outside the object][pad to size].  offset is
+ * where the free pointer lives; inuse is where debug metadata will go.
+ */
+#ifndef KMM_MM_SLAB_H
+#define KMM_MM_SLAB_H
+
+#include "mm/internal.h"
+#include <kmm/slab.h>
+#include <kmm/spinlock.h>
+#include <kmm/list.h>
+#include <pthread.h>
+
+typedef unsigned __int128 kmm_u128;
+
+/* An order and an object count in one word, as the kernel's "oo". */
+struct kmem_cache_order_objects {
+	unsigned int x;
+};
+#define OO_SHIFT	16
+#define OO_MASK		((1U << OO_SHIFT) - 1)
+#define MAX_OBJS_PER_PAGE	32767
+
+static inline struct kmem_cache_order_objects oo_make(unsigned int order, unsigned int size)
+{
+	struct kmem_cache_order_objects x = {
+		(order << OO_SHIFT) + (unsigned int)((PAGE_SIZE << order) / size)
+	};
+	return x;
+}
+static inline unsigned int oo_order(struct kmem_cache_order_objects x) { return x.x >> OO_SHIFT; }
+static inline unsigned int oo_objects(struct kmem_cache_order_objects x) { return x.x & OO_MASK; }
+
+/*
+ * The per-CPU state.  freelist and tid change together with a 16-byte
+ * compare-and-swap (the kernel's this_cpu_cmpxchg_double); tid counts
+ * in steps of TID_STEP from the CPU number, so a tid read on one CPU
+ * never matches another CPU's.  The slow path holds lock and sets
+ * TID_BUSY in tid while it changes slab, partial or the bounds, which
+ * makes every concurrent fast path fail its compare-and-swap.
+ */
+struct kmem_cache_cpu {
+	union {
+		struct {
+			void *freelist;		/* next object to hand out */
+			unsigned long tid;	/* transaction id */
+		};
+		kmm_u128 freelist_tid;
+	};
+	struct page *slab;		/* the slab allocated from (frozen) */
+	struct page *partial;		/* per-CPU partial slabs (not frozen) */
+	unsigned long base;		/* slab's first object ... */
+	unsigned long end;		/* ... and the end of its last */
+	spinlock_t lock;
+} __attribute__((aligned(64)));
+
+#define TID_BUSY	(1UL << 63)
+
+struct kmem_cache_node {
+	spinlock_t list_lock;
+	unsigned long nr_partial;
+	struct list_head partial;
+	atomic_long_t nr_slabs;
+	atomic_long_t total_objects;
+};
+
+struct kmem_cache {
+	struct kmem_cache_cpu *cpu_slab;
+	slab_flags_t flags;
+	unsigned long min_partial;
+	unsigned int size;		/* object + metadata, aligned */
+	unsigned int object_size;	/* what the user asked for */
+	unsigned int offset;		/* free pointer offset */
+	unsigned int cpu_partial;	/* objects kept on per-CPU partials */
+	unsigned int cpu_partial_slabs;
+	struct kmem_cache_order_objects oo;	/* preferred order */
+	struct kmem_cache_order_objects min;	/* fallback order */
+	gfp_t allocflags;
+	int refcount;			/* -1: boot cache, never merged */
+	void (*ctor)(void *);
+	unsigned int inuse;		/* offset to metadata */
+	unsigned int align;
+	unsigned int red_left_pad;
+	const char *name;
+	struct list_head list;		/* slab_caches */
+	unsigned long random;		/* freelist pointer hardening */
+	u64 reciprocal_size;		/* 2^64 / size + 1: exact division */
+	struct kmem_cache_node *node[MAX_NUMNODES];	/* nr_online_nodes used */
+};
+
+/* slab_common.c */
+extern struct list_head kmm_slab_caches;
+extern pthread_mutex_t kmm_slab_mutex;
+extern struct kmem_cache *kmm_kmem_cache;	/* the cache of caches */
+extern struct kmem_cache *kmm_kmem_cache_node;	/* of kmem_cache_node */
+extern bool kmm_slab_nomerge;
+extern unsigned int kmm_slub_min_order, kmm_slub_max_order, kmm_slub_min_objects;
+enum slab_state { DOWN, PARTIAL, UP, FULL };
+extern enum slab_state kmm_slab_state;
+unsigned int kmm_calculate_alignment(slab_flags_t flags, unsigned int align, unsigned int size);
+int kmm_slab_init(void);
+/* kmem_cache_init() + create_kmalloc_caches(), once, at the first use. */
+void kmm_slab_bootstrap(void);
+void kmm_slab_exit(void);
+
+/* slub.c */
+int kmm___kmem_cache_create(struct kmem_cache *s, const char *name, unsigned int size,
+			    unsigned int align, slab_flags_t flags, void (*ctor)(void *));
+void kmm___kmem_cache_release(struct kmem_cache *s);
+int kmm___kmem_cache_shutdown(struct kmem_cache *s);
+int kmm___kmem_cache_shrink(struct kmem_cache *s);
+void kmm_kmem_cache_flush(struct kmem_cache *s);
+void kmm_kmem_cache_init(void);
+void *kmm_slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long addr);
+void kmm_slab_free(struct kmem_cache *s, struct page *slab, void *object, unsigned long addr);
+/* Free every slab of s, whatever it holds (kmm_exit); returns objects in use. */
+unsigned long kmm_slab_release_all(struct kmem_cache *s);
+/* Then the slabs of kmem_cache and kmem_cache_node themselves. */
+void kmm_slab_free_remaining(void);
+struct slabinfo {
+	unsigned long active_objs, num_objs, active_slabs, num_slabs;
+	unsigned int objects_per_slab, cache_order;
+};
+void kmm_get_slabinfo(struct kmem_cache *s, struct slabinfo *sinfo);
+/* The report building blocks (slab_bug / slab_err / slab_fix). */
+void kmm_slab_err(struct kmem_cache *s, struct page *slab, const char *fmt, ...) __printf(3, 4);
+
+/* The slab (head page) that addr is in, or NULL when not a slab page. */
+static inline struct page *virt_to_slab(const void *addr)
+{
+	struct page *page;
+
+	if (unlikely(!virt_addr_valid(addr)))
+		return NULL;
+	page = compound_head(virt_to_page(addr));
+	return PageSlab(page) ? page : NULL;
+}
+
+/* page_to_nid() of a slab, whose flags word other CPUs change atomically
+ * (PG_workingset marks "on a node partial list"). */
+static inline int slab_nid(const struct page *slab)
+{
+	return (int)((__atomic_load_n(&slab->flags, __ATOMIC_RELAXED) >> NODES_PGSHIFT) & NODES_MASK);
+}
+
+static inline void *slab_address(const struct page *slab)
+{
+	return page_address(slab);
+}
+
+static inline unsigned int slab_order(const struct page *slab)
+{
+	return compound_order(slab);
+}
+
+/* The counters word as one value (the bitfields are not read in place:
+ * other CPUs change the word with a compare-and-swap). */
+union slab_counters {
+	unsigned long counters;
+	struct {
+		unsigned inuse:16;
+		unsigned objects:15;
+		unsigned frozen:1;
+	};
+};
+
+static inline union slab_counters slab_counters(const struct page *slab)
+{
+	union slab_counters c;
+
+	c.counters = __atomic_load_n(&slab->counters, __ATOMIC_RELAXED);
+	return c;
+}
+
+
+/* ---- helpers shared by slub.c and slub_init.c ---- */
+
+extern unsigned long kmm_tid_step;
+struct page *kmm_new_slab(struct kmem_cache *s, gfp_t flags, int node);
+
+static inline unsigned long next_tid(unsigned long tid)
+{
+	return (tid & ~TID_BUSY) + kmm_tid_step;
+}
+
+static inline struct kmem_cache_node *get_node(struct kmem_cache *s, int nid)
+{
+	return s->node[nid];
+}
+
+static inline bool kmem_cache_debug(struct kmem_cache *s)
+{
+	return s->flags & (SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | SLAB_POISON |
+			   SLAB_STORE_USER | SLAB_TRACE | SLAB_FAILSLAB);
+}
+
+static inline bool kmem_cache_has_cpu_partial(struct kmem_cache *s)
+{
+	return !kmem_cache_debug(s);
+}
+
+/*
+ * CONFIG_SLAB_FREELIST_HARDENED: a stored free pointer is the pointer
+ * XOR the cache's secret XOR the byte-swapped address it is stored at.
+ */
+static __always_inline unsigned long freelist_ptr_encode(const struct kmem_cache *s, void *ptr,
+							 unsigned long ptr_addr)
+{
+	return (unsigned long)ptr ^ s->random ^ __builtin_bswap64(ptr_addr);
+}
+
+static __always_inline void *freelist_ptr_decode(const struct kmem_cache *s, unsigned long val,
+						 unsigned long ptr_addr)
+{
+	return (void *)(val ^ s->random ^ __builtin_bswap64(ptr_addr));
+}
+
+static __always_inline void *get_freepointer(struct kmem_cache *s, void *object)
+{
+	unsigned long addr = (unsigned long)object + s->offset;
+
+	return freelist_ptr_decode(s, *(unsigned long *)addr, addr);
+}
+
+/*
+ * The fast path reads the free pointer of an object that another thread
+ * may have taken (and be writing) meanwhile; the value is then discarded
+ * because the compare-and-swap fails.  This read is the kernel's
+ * get_freepointer_safe(), a deliberate data race (KCSAN's data_race()).
+ */
+__attribute__((no_sanitize("thread")))
+static inline void *get_freepointer_racy(struct kmem_cache *s, void *object)
+{
+	unsigned long addr = (unsigned long)object + s->offset;
+
+	return freelist_ptr_decode(s, *(volatile unsigned long *)addr, addr);
+}
+
+static __always_inline void set_freepointer(struct kmem_cache *s, void *object, void *fp)
+{
+	unsigned long addr = (unsigned long)object + s->offset;
+
+	*(unsigned long *)addr = freelist_ptr_encode(s, fp, addr);
+}
+
+/* Is p NULL or an object boundary in [base, end)?  Division-free. */
+static __always_inline bool freeptr_in_range(struct kmem_cache *s, unsigned long base,
+					     unsigned long end, const void *p)
+{
+	unsigned long off = (unsigned long)p - base;
+	u64 idx;
+
+	if (!p)
+		return true;
+	if (unlikely(off >= end - base))
+		return false;
+	idx = (u64)(((kmm_u128)off * s->reciprocal_size) >> 64);
+	return idx * s->size == off;
+}
+
+/* Is x a valid object start inside slab? */
+static inline bool kmm_slab_valid_pointer(struct kmem_cache *s, struct page *slab, const void *x)
+{
+	unsigned long base = (unsigned long)slab_address(slab);
+
+	return x && freeptr_in_range(s, base, base + (unsigned long)slab_counters(slab).objects * s->size, x);
+}
+
+static __always_inline kmm_u128 pair(void *freelist, unsigned long tid)
+{
+	return (kmm_u128)(unsigned long)freelist | ((kmm_u128)tid << 64);
+}
+
+static inline bool slab_test_node_partial(const struct page *slab)
+{
+	return test_page_flag(slab, PG_workingset);
+}
+
+static inline void add_partial(struct kmem_cache_node *n, struct page *slab, bool tail)
+{
+	WRITE_ONCE(n->nr_partial, n->nr_partial + 1);
+	if (tail)
+		list_add_tail(&slab->slab_list, &n->partial);
+	else
+		list_add(&slab->slab_list, &n->partial);
+	set_page_flag(slab, PG_workingset);
+}
+
+static inline void remove_partial(struct kmem_cache_node *n, struct page *slab)
+{
+	list_del(&slab->slab_list);
+	clear_page_flag(slab, PG_workingset);
+	WRITE_ONCE(n->nr_partial, n->nr_partial - 1);
+}
+
+static inline void inc_slabs_node(struct kmem_cache *s, int nid, unsigned int objects)
+{
+	struct kmem_cache_node *n = get_node(s, nid);
+
+	if (likely(n)) {
+		atomic_long_add(1, &n->nr_slabs);
+		atomic_long_add(objects, &n->total_objects);
+	}
+}
+
+static inline void dec_slabs_node(struct kmem_cache *s, int nid, unsigned int objects)
+{
+	struct kmem_cache_node *n = get_node(s, nid);
+
+	atomic_long_add(-1, &n->nr_slabs);
+	atomic_long_add(-(long)objects, &n->total_objects);
+}
+
+#endif /* KMM_MM_SLAB_H */

@@ -1,0 +1,934 @@
+// SPDX-License-Identifier: MIT
+/*
+ * SLUB, the allocator proper (Linux 6.12 mm/slub.c semantics): slabs of
+ * 2^order pages, freelists threaded through the objects, a per-CPU slab
+ * with a lockless fast path, per-CPU partial slabs, per-node partial
+ * lists, and hardened free pointers.
+ *
+ * Locks, outermost first: kmem_cache_node->list_lock, then
+ * kmem_cache_cpu->lock.  The per-CPU lock stands for the kernel's
+ * local_lock: it serialises the slow paths of one CPU's state, and while
+ * it is held the slow path sets TID_BUSY, so that the lockless fast paths
+ * (which cannot take it) fail their compare-and-swap and retry.
+ *
+ * Simplified against the kernel: no NUMA allocation policy (a slab comes
+ * from the allocating thread's node; partial slabs are taken from that
+ * node first, then from the others in order, without the defrag ratio);
+ * no pfmemalloc slabs; no freelist randomisation; no statistics.
+ */
+#define _GNU_SOURCE
+#include "mm/slab.h"
+#include "kernel/internal.h"
+#include <kmm/stacktrace.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+unsigned long kmm_tid_step = 1;
+
+static __always_inline struct kmem_cache_cpu *raw_cpu_ptr(struct kmem_cache *s)
+{
+	return &s->cpu_slab[kmm_this_cpu()];
+}
+
+/* ---- reports ----------------------------------------------------------- */
+
+static void slab_bug(struct kmem_cache *s, const char *msg)
+{
+	pr_err("=============================================================================\n");
+	pr_err("BUG %s (%s): %s\n", s->name, kmm_print_tainted(), msg);
+	pr_err("-----------------------------------------------------------------------------\n\n");
+}
+
+static void print_slab_info(const struct page *slab)
+{
+	union slab_counters c = slab_counters(slab);
+	char flags[128];
+
+	pr_err("Slab 0x%016lx objects=%u used=%u fp=0x%016lx flags=%s\n", (unsigned long)slab,
+	       c.objects, c.inuse, (unsigned long)READ_ONCE(slab->freelist),
+	       kmm_format_page_flags(flags, sizeof(flags), READ_ONCE(slab->flags)));
+}
+
+static void slab_fix(struct kmem_cache *s, const char *msg)
+{
+	pr_err("FIX %s: %s\n", s->name, msg);
+}
+
+void kmm_slab_err(struct kmem_cache *s, struct page *slab, const char *fmt, ...)
+{
+	char buf[160];
+	va_list args;
+
+	va_start(args, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, args);
+	va_end(args);
+	kmm_report_lock();
+	slab_bug(s, buf);
+	if (slab)
+		print_slab_info(slab);
+	kmm_dump_stack();
+	kmm_report_unlock();
+	kmm_add_taint(TAINT_BAD_PAGE, LOCKDEP_NOW_UNRELIABLE);
+}
+
+/* A free pointer that leads outside the slab: reported, the rest dropped. */
+static void freechain_corrupt(struct kmem_cache *s, struct page *slab, void *object, void *fp)
+{
+	kmm_report_lock();
+	slab_bug(s, "Freechain corrupt");
+	print_slab_info(slab);
+	pr_err("Object 0x%016lx @offset=%tu fp=0x%016lx\n\n", (unsigned long)object,
+	       (char *)object - (char *)slab_address(slab), (unsigned long)fp);
+	kmm_dump_stack();
+	slab_fix(s, "Isolate corrupted freechain");
+	kmm_report_unlock();
+	kmm_add_taint(TAINT_BAD_PAGE, LOCKDEP_NOW_UNRELIABLE);
+}
+
+static void object_already_free(struct kmem_cache *s, struct page *slab, void *object)
+{
+	kmm_slab_err(s, slab, "Object 0x%016lx already free (double free or corruption)",
+		     (unsigned long)object);
+}
+
+/* ---- the per-CPU pair --------------------------------------------------- */
+
+/*
+ * this_cpu_cmpxchg_double: on the CPU the thread runs on now.  A thread
+ * that migrated since it read tid uses another CPU's pair, whose tid
+ * cannot match (tids differ modulo tid_step), and retries.
+ */
+static __always_inline bool this_cpu_cmpxchg_pair(struct kmem_cache *s, void *old_freelist,
+						  unsigned long old_tid, void *new_freelist)
+{
+	struct kmem_cache_cpu *c = raw_cpu_ptr(s);
+
+	return __sync_bool_compare_and_swap(&c->freelist_tid, pair(old_freelist, old_tid),
+					    pair(new_freelist, next_tid(old_tid)));
+}
+
+/* With c->lock held: make every fast path on c fail until release. */
+static void cpu_claim(struct kmem_cache_cpu *c)
+{
+	void *f;
+	unsigned long tid;
+
+	do {
+		f = __atomic_load_n(&c->freelist, __ATOMIC_ACQUIRE);
+		tid = __atomic_load_n(&c->tid, __ATOMIC_ACQUIRE);
+	} while (!__sync_bool_compare_and_swap(&c->freelist_tid, pair(f, tid), pair(f, tid | TID_BUSY)));
+}
+
+static void cpu_release(struct kmem_cache_cpu *c, void *freelist)
+{
+	void *f;
+	unsigned long tid;
+
+	do {
+		f = __atomic_load_n(&c->freelist, __ATOMIC_RELAXED);
+		tid = __atomic_load_n(&c->tid, __ATOMIC_RELAXED);
+	} while (!__sync_bool_compare_and_swap(&c->freelist_tid, pair(f, tid),
+					       pair(freelist, next_tid(tid))));
+}
+
+static inline void *cpu_freelist(struct kmem_cache_cpu *c)
+{
+	return __atomic_load_n(&c->freelist, __ATOMIC_RELAXED);
+}
+
+/* ---- slab state --------------------------------------------------------- */
+
+static inline bool slab_update_freelist(struct page *slab, void *freelist_old,
+					unsigned long counters_old, void *freelist_new,
+					unsigned long counters_new)
+{
+	return __sync_bool_compare_and_swap((kmm_u128 *)&slab->freelist,
+					    pair(freelist_old, counters_old),
+					    pair(freelist_new, counters_new));
+}
+
+static inline enum node_stat_item cache_vmstat_idx(struct kmem_cache *s)
+{
+	return (s->flags & SLAB_RECLAIM_ACCOUNT) ? NR_SLAB_RECLAIMABLE_B : NR_SLAB_UNRECLAIMABLE_B;
+}
+
+/* ---- slabs from and to the page allocator ------------------------------- */
+
+static struct page *alloc_slab_page(gfp_t flags, int node, struct kmem_cache_order_objects oo)
+{
+	unsigned int order = oo_order(oo);
+	struct page *page;
+
+	if (node >= 0)
+		page = kmm_alloc_pages_node(node, flags, order);
+	else
+		page = kmm_alloc_pages(flags, order);
+	if (page)
+		__SetPageSlab(page);
+	return page;
+}
+
+#define GFP_SLAB_BUG_MASK (__GFP_DMA32 | __GFP_HIGHMEM | ~__GFP_BITS_MASK)
+
+static gfp_t kmalloc_fix_flags(gfp_t flags)
+{
+	gfp_t invalid_mask = flags & GFP_SLAB_BUG_MASK;
+	char a[128], b[128];
+
+	flags &= ~GFP_SLAB_BUG_MASK;
+	pr_warn("Unexpected gfp: %#x (%s). Fixing up to gfp: %#x (%s). Fix your code!\n",
+		invalid_mask, kmm_format_gfp(a, sizeof(a), invalid_mask), flags,
+		kmm_format_gfp(b, sizeof(b), flags));
+	kmm_dump_stack();
+	return flags;
+}
+
+static struct page *allocate_slab(struct kmem_cache *s, gfp_t flags, int node)
+{
+	struct kmem_cache_order_objects oo = s->oo;
+	union slab_counters cnt;
+	struct page *slab;
+	gfp_t alloc_gfp;
+	unsigned int i, order;
+	char *start, *p;
+
+	if (unlikely(flags & GFP_SLAB_BUG_MASK))
+		flags = kmalloc_fix_flags(flags);
+	flags &= ~(__GFP_ZERO | __GFP_COMP | GFP_MOVABLE_MASK);
+	flags |= s->allocflags;
+	/* The preferred order may fail quickly; the minimum order may not. */
+	alloc_gfp = (flags | __GFP_NOWARN | __GFP_NORETRY) & ~__GFP_NOFAIL;
+	if ((alloc_gfp & __GFP_DIRECT_RECLAIM) && oo_order(oo) > oo_order(s->min))
+		alloc_gfp = (alloc_gfp | __GFP_NOMEMALLOC) & ~__GFP_RECLAIM;
+	slab = alloc_slab_page(alloc_gfp, node, oo);
+	if (unlikely(!slab)) {
+		oo = s->min;
+		slab = alloc_slab_page(flags, node, oo);
+		if (unlikely(!slab))
+			return NULL;
+	}
+	order = oo_order(oo);
+	cnt.counters = 0;
+	cnt.objects = oo_objects(oo);
+	slab->counters = cnt.counters;
+	slab->slab_cache = s;
+	slab->next = NULL;
+	slab->slabs = 0;
+	kmm_mod_node_page_state(NODE_DATA(slab_nid(slab)), cache_vmstat_idx(s), (long)(PAGE_SIZE << order));
+
+	start = slab_address(slab);
+	for (i = 0, p = start; i < cnt.objects; i++, p += s->size) {
+		if (unlikely(s->ctor))
+			s->ctor(p);
+		set_freepointer(s, p, i + 1 < cnt.objects ? p + s->size : NULL);
+	}
+	slab->freelist = start;
+	return slab;
+}
+
+struct page *kmm_new_slab(struct kmem_cache *s, gfp_t flags, int node)
+{
+	return allocate_slab(s, flags, node);
+}
+
+static void free_slab(struct kmem_cache *s, struct page *slab)
+{
+	unsigned int order = slab_order(slab);
+
+	clear_page_flag(slab, PG_workingset);
+	slab->slab_cache = NULL;
+	slab->freelist = NULL;
+	slab->counters = 0;		/* overlays page->mapping */
+	slab->next = NULL;
+	slab->slabs = 0;
+	__ClearPageSlab(slab);
+	kmm_mod_node_page_state(NODE_DATA(slab_nid(slab)), cache_vmstat_idx(s), -(long)(PAGE_SIZE << order));
+	kmm___free_pages(slab, order);
+}
+
+static void discard_slab(struct kmem_cache *s, struct page *slab)
+{
+	dec_slabs_node(s, slab_nid(slab), slab_counters(slab).objects);
+	free_slab(s, slab);
+}
+
+/* ---- freezing, unfreezing, partial lists --------------------------------- */
+
+/* Take the slab's whole freelist for the CPU slab (get_freelist()). */
+static void *get_freelist(struct page *slab)
+{
+	union slab_counters old, new;
+	void *freelist;
+
+	do {
+		freelist = READ_ONCE(slab->freelist);
+		old = slab_counters(slab);
+		new = old;
+		new.inuse = old.objects;
+		new.frozen = freelist != NULL;
+	} while (!slab_update_freelist(slab, freelist, old.counters, NULL, new.counters));
+	return freelist;
+}
+
+/* A partial slab becomes a CPU slab (freeze_slab()). */
+static void *freeze_slab(struct page *slab)
+{
+	union slab_counters old, new;
+	void *freelist;
+
+	do {
+		freelist = READ_ONCE(slab->freelist);
+		old = slab_counters(slab);
+		new = old;
+		new.inuse = old.objects;
+		new.frozen = 1;
+	} while (!slab_update_freelist(slab, freelist, old.counters, NULL, new.counters));
+	return freelist;
+}
+
+/*
+ * The CPU slab goes back: the CPU's freelist is spliced onto the slab's,
+ * the slab is unfrozen and put on its node's partial list, or freed when
+ * empty and the node has min_partial slabs already.
+ */
+static void deactivate_slab(struct kmem_cache *s, struct page *slab, void *freelist)
+{
+	unsigned long flags;
+	struct kmem_cache_node *n = get_node(s, slab_nid(slab));
+	unsigned long base = (unsigned long)slab_address(slab);
+	unsigned long end = base + (unsigned long)slab_counters(slab).objects * s->size;
+	void *tail = NULL, *iter = freelist, *next;
+	union slab_counters old, new;
+	void *old_freelist, *new_freelist;
+	unsigned int free_delta = 0;
+	bool to_tail = false;
+
+	if (READ_ONCE(slab->freelist))
+		to_tail = true;		/* remote frees: it is not cache-hot */
+	while (iter) {
+		next = get_freepointer(s, iter);
+		if (unlikely(!freeptr_in_range(s, base, end, next))) {
+			freechain_corrupt(s, slab, iter, next);
+			set_freepointer(s, iter, NULL);
+			next = NULL;
+		}
+		tail = iter;
+		free_delta++;
+		iter = next;
+	}
+	do {
+		old_freelist = READ_ONCE(slab->freelist);
+		old = slab_counters(slab);
+		new = old;
+		new.frozen = 0;
+		if (tail) {
+			new.inuse -= free_delta;
+			set_freepointer(s, tail, old_freelist);
+			new_freelist = freelist;
+		} else {
+			new_freelist = old_freelist;
+		}
+	} while (!slab_update_freelist(slab, old_freelist, old.counters, new_freelist, new.counters));
+
+	if (!new.inuse && READ_ONCE(n->nr_partial) >= s->min_partial) {
+		discard_slab(s, slab);
+	} else if (new_freelist) {
+		spin_lock_irqsave(&n->list_lock, flags);
+		add_partial(n, slab, to_tail);
+		spin_unlock_irqrestore(&n->list_lock, flags);
+	}
+	/* else full: on no list until an object comes back */
+}
+
+/* Unfrozen slabs from a per-CPU partial list go to their nodes. */
+static void __put_partials(struct kmem_cache *s, struct page *partial)
+{
+	unsigned long flags = 0;
+	struct kmem_cache_node *n = NULL, *n2;
+	struct page *slab, *discard = NULL;
+
+	while (partial) {
+		slab = partial;
+		partial = slab->next;
+		n2 = get_node(s, slab_nid(slab));
+		if (n != n2) {
+			if (n)
+				spin_unlock_irqrestore(&n->list_lock, flags);
+			n = n2;
+			spin_lock_irqsave(&n->list_lock, flags);
+		}
+		if (unlikely(!slab_counters(slab).inuse && n->nr_partial >= s->min_partial)) {
+			slab->next = discard;
+			discard = slab;
+		} else {
+			add_partial(n, slab, true);
+		}
+	}
+	if (n)
+		spin_unlock_irqrestore(&n->list_lock, flags);
+	while (discard) {
+		slab = discard;
+		discard = discard->next;
+		discard_slab(s, slab);
+	}
+}
+
+/* A slab that gained a free object goes on this CPU's partial list. */
+static void put_cpu_partial(struct kmem_cache *s, struct page *slab, bool drain)
+{
+	unsigned long flags;
+	struct kmem_cache_cpu *c = raw_cpu_ptr(s);
+	struct page *oldslab, *slab_to_put = NULL;
+	int slabs = 0;
+
+	spin_lock_irqsave(&c->lock, flags);
+	oldslab = c->partial;
+	if (oldslab) {
+		if (drain && oldslab->slabs >= (int)s->cpu_partial_slabs) {
+			slab_to_put = oldslab;
+			oldslab = NULL;
+		} else {
+			slabs = oldslab->slabs;
+		}
+	}
+	slabs++;
+	slab->slabs = slabs;
+	slab->next = oldslab;
+	c->partial = slab;
+	spin_unlock_irqrestore(&c->lock, flags);
+	if (slab_to_put)
+		__put_partials(s, slab_to_put);
+}
+
+static struct page *get_partial_node(struct kmem_cache *s, struct kmem_cache_node *n)
+{
+	unsigned long flags;
+	struct page *slab, *slab2, *partial = NULL;
+	unsigned int partial_slabs = 0;
+
+	if (!n || !READ_ONCE(n->nr_partial))
+		return NULL;
+	spin_lock_irqsave(&n->list_lock, flags);
+	list_for_each_entry_safe(slab, slab2, &n->partial, slab_list) {
+		remove_partial(n, slab);
+		if (!partial) {
+			partial = slab;
+			if (!s->cpu_partial)
+				break;
+		} else {
+			put_cpu_partial(s, slab, false);
+			if (++partial_slabs > s->cpu_partial_slabs / 2)
+				break;
+		}
+	}
+	spin_unlock_irqrestore(&n->list_lock, flags);
+	return partial;
+}
+
+static struct page *get_partial(struct kmem_cache *s)
+{
+	int local = kmm_numa_node_id(), nid;
+	struct page *slab = get_partial_node(s, get_node(s, local));
+
+	if (slab)
+		return slab;
+	for_each_online_node(nid)
+		if (nid != local && (slab = get_partial_node(s, get_node(s, nid))))
+			return slab;
+	return NULL;
+}
+
+/* ---- allocation ---------------------------------------------------------- */
+
+static DEFINE_RATELIMIT_STATE(slub_oom_rs, DEFAULT_RATELIMIT_INTERVAL, DEFAULT_RATELIMIT_BURST);
+
+static void slab_out_of_memory(struct kmem_cache *s, gfp_t gfpflags, int nid)
+{
+	unsigned long flags;
+	char buf[128];
+	int node;
+
+	if ((gfpflags & __GFP_NOWARN) || !__ratelimit(&slub_oom_rs))
+		return;
+	kmm_report_lock();
+	pr_warn("SLUB: Unable to allocate memory on node %d, gfp=%#x(%s)\n", nid, gfpflags,
+		kmm_format_gfp(buf, sizeof(buf), gfpflags));
+	pr_warn("  cache: %s, object size: %u, buffer size: %u, default order: %u, min order: %u\n",
+		s->name, s->object_size, s->size, oo_order(s->oo), oo_order(s->min));
+	for_each_online_node(node) {
+		struct kmem_cache_node *n = get_node(s, node);
+		unsigned long nr_free = 0;
+		struct page *slab;
+
+		spin_lock_irqsave(&n->list_lock, flags);
+		list_for_each_entry(slab, &n->partial, slab_list)
+			nr_free += slab_counters(slab).objects - slab_counters(slab).inuse;
+		spin_unlock_irqrestore(&n->list_lock, flags);
+		pr_warn("  node %d: slabs: %ld, objs: %ld, free: %lu\n", node,
+			atomic_long_read(&n->nr_slabs), atomic_long_read(&n->total_objects), nr_free);
+	}
+	kmm_report_unlock();
+}
+
+/*
+ * The slow path (___slab_alloc): the CPU freelist is empty.  Take the CPU
+ * slab's remote frees, else a per-CPU partial slab, else a node partial
+ * slab, else a new slab.
+ */
+static noinline void *___slab_alloc(struct kmem_cache *s, gfp_t gfpflags, unsigned long addr)
+{
+	unsigned long flags;
+	struct kmem_cache_cpu *c;
+	struct page *slab;
+	void *freelist, *next;
+	unsigned long base, end;
+
+	c = raw_cpu_ptr(s);
+	spin_lock_irqsave(&c->lock, flags);
+	cpu_claim(c);
+	slab = c->slab;
+	if (!slab)
+		goto new_slab;
+	freelist = cpu_freelist(c);
+	if (freelist)
+		goto load_freelist;
+	freelist = get_freelist(slab);
+	if (!freelist) {
+		/* Full and now unfrozen: a free will put it on a partial list. */
+		WRITE_ONCE(c->slab, NULL);
+		goto new_slab;
+	}
+	goto load_freelist;
+
+new_slab:
+	if (c->partial) {
+		slab = c->partial;
+		c->partial = slab->next;
+		cpu_release(c, NULL);
+		spin_unlock_irqrestore(&c->lock, flags);
+		freelist = freeze_slab(slab);
+		goto retry_load_slab;
+	}
+	cpu_release(c, NULL);
+	spin_unlock_irqrestore(&c->lock, flags);
+
+	slab = get_partial(s);
+	if (slab) {
+		freelist = freeze_slab(slab);
+		goto retry_load_slab;
+	}
+	slab = kmm_new_slab(s, gfpflags, -1);
+	if (unlikely(!slab)) {
+		slab_out_of_memory(s, gfpflags, kmm_numa_node_id());
+		return NULL;
+	}
+	{
+		union slab_counters cnt = slab_counters(slab);
+
+		freelist = slab->freelist;
+		slab->freelist = NULL;
+		cnt.inuse = cnt.objects;
+		cnt.frozen = 1;
+		__atomic_store_n(&slab->counters, cnt.counters, __ATOMIC_RELAXED);
+		inc_slabs_node(s, slab_nid(slab), cnt.objects);
+	}
+
+retry_load_slab:
+	c = raw_cpu_ptr(s);
+	spin_lock_irqsave(&c->lock, flags);
+	cpu_claim(c);
+	if (unlikely(c->slab)) {
+		struct page *flush_slab = c->slab;
+		void *flush_freelist = cpu_freelist(c);
+
+		WRITE_ONCE(c->slab, NULL);
+		cpu_release(c, NULL);
+		spin_unlock_irqrestore(&c->lock, flags);
+		deactivate_slab(s, flush_slab, flush_freelist);
+		goto retry_load_slab;
+	}
+	WRITE_ONCE(c->slab, slab);
+
+load_freelist:
+	/* c->lock held, TID_BUSY set, freelist belongs to c->slab. */
+	base = (unsigned long)slab_address(slab);
+	end = base + (unsigned long)slab_counters(slab).objects * s->size;
+	WRITE_ONCE(c->base, base);
+	WRITE_ONCE(c->end, end);
+	next = get_freepointer(s, freelist);
+	if (unlikely(!freeptr_in_range(s, base, end, next))) {
+		/* Hand out this object; the rest of the chain stays in use. */
+		freechain_corrupt(s, slab, freelist, next);
+		next = NULL;
+	}
+	cpu_release(c, next);
+	spin_unlock_irqrestore(&c->lock, flags);
+	return freelist;
+}
+
+static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfpflags, unsigned long addr)
+{
+	struct kmem_cache_cpu *c;
+	void *object, *next;
+	unsigned long tid;
+
+	for (;;) {
+		c = raw_cpu_ptr(s);
+		object = __atomic_load_n(&c->freelist, __ATOMIC_ACQUIRE);
+		tid = __atomic_load_n(&c->tid, __ATOMIC_ACQUIRE);
+		/*
+		 * With debug_pagealloc a slab freed meanwhile may be unmapped:
+		 * its free pointers are read only under the lock.
+		 */
+		if (unlikely(!object || (tid & TID_BUSY) || debug_pagealloc_enabled())) {
+			object = ___slab_alloc(s, gfpflags, addr);
+			break;
+		}
+		next = get_freepointer_racy(s, object);
+		if (unlikely(!freeptr_in_range(s, READ_ONCE(c->base), READ_ONCE(c->end), next))) {
+			/* Corrupt, or a race: decide under the lock. */
+			object = ___slab_alloc(s, gfpflags, addr);
+			break;
+		}
+		if (likely(this_cpu_cmpxchg_pair(s, object, tid, next)))
+			break;
+	}
+	if (unlikely(gfpflags & __GFP_ZERO) && object)
+		memset(object, 0, s->object_size);
+	return object;
+}
+
+void *kmm_slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long addr)
+{
+	return slab_alloc(s, gfp, addr);
+}
+
+/* ---- freeing --------------------------------------------------------------- */
+
+/* The slow path: the object's slab is not this CPU's slab. */
+static noinline void __slab_free(struct kmem_cache *s, struct page *slab, void *head,
+				 void *tail, unsigned int cnt, unsigned long addr)
+{
+	unsigned long flags;
+	struct kmem_cache_node *n = NULL;
+	union slab_counters old, new;
+	bool was_frozen, on_node_partial = false;
+	void *prior;
+
+	do {
+		if (unlikely(n)) {
+			spin_unlock_irqrestore(&n->list_lock, flags);
+			n = NULL;
+		}
+		prior = READ_ONCE(slab->freelist);
+		old = slab_counters(slab);
+		if (unlikely(prior == head || old.inuse < cnt)) {
+			object_already_free(s, slab, head);
+			return;
+		}
+		set_freepointer(s, tail, prior);
+		new = old;
+		was_frozen = new.frozen;
+		new.inuse -= cnt;
+		if ((!new.inuse || !prior) && !was_frozen) {
+			/* Needs to be taken off a list, or put on one. */
+			if (!kmem_cache_has_cpu_partial(s) || prior) {
+				n = get_node(s, slab_nid(slab));
+				spin_lock_irqsave(&n->list_lock, flags);
+				on_node_partial = slab_test_node_partial(slab);
+			}
+		}
+	} while (!slab_update_freelist(slab, prior, old.counters, head, new.counters));
+
+	if (likely(!n)) {
+		if (!was_frozen && kmem_cache_has_cpu_partial(s) && !prior)
+			put_cpu_partial(s, slab, true);	/* was full */
+		return;
+	}
+	/* Partially free but on a CPU's partial list, not the node's: done. */
+	if (prior && !on_node_partial) {
+		spin_unlock_irqrestore(&n->list_lock, flags);
+		return;
+	}
+	if (unlikely(!new.inuse && n->nr_partial >= s->min_partial))
+		goto slab_empty;
+	if (!kmem_cache_has_cpu_partial(s) && unlikely(!prior))
+		add_partial(n, slab, true);
+	spin_unlock_irqrestore(&n->list_lock, flags);
+	return;
+
+slab_empty:
+	if (prior)
+		remove_partial(n, slab);
+	spin_unlock_irqrestore(&n->list_lock, flags);
+	discard_slab(s, slab);
+}
+
+static __always_inline void do_slab_free(struct kmem_cache *s, struct page *slab, void *head,
+					 void *tail, unsigned int cnt, unsigned long addr)
+{
+	struct kmem_cache_cpu *c;
+	void *freelist;
+	unsigned long tid;
+
+	for (;;) {
+		c = raw_cpu_ptr(s);
+		freelist = __atomic_load_n(&c->freelist, __ATOMIC_ACQUIRE);
+		tid = __atomic_load_n(&c->tid, __ATOMIC_ACQUIRE);
+		if (unlikely(slab != READ_ONCE(c->slab) || (tid & TID_BUSY))) {
+			__slab_free(s, slab, head, tail, cnt, addr);
+			return;
+		}
+		/* CONFIG_SLAB_FREELIST_HARDENED's naive double-free check. */
+		if (unlikely(freelist == head)) {
+			object_already_free(s, slab, head);
+			return;
+		}
+		set_freepointer(s, tail, freelist);
+		if (likely(this_cpu_cmpxchg_pair(s, freelist, tid, head)))
+			return;
+	}
+}
+
+void kmm_slab_free(struct kmem_cache *s, struct page *slab, void *object, unsigned long addr)
+{
+	do_slab_free(s, slab, object, object, 1, addr);
+}
+
+/* ---- flushing, shrinking, shutdown ----------------------------------------- */
+
+static void flush_cpu(struct kmem_cache *s, int cpu)
+{
+	unsigned long flags;
+	struct kmem_cache_cpu *c = &s->cpu_slab[cpu];
+	struct page *slab, *partial;
+	void *freelist;
+
+	spin_lock_irqsave(&c->lock, flags);
+	cpu_claim(c);
+	slab = c->slab;
+	freelist = cpu_freelist(c);
+	partial = c->partial;
+	WRITE_ONCE(c->slab, NULL);
+	WRITE_ONCE(c->base, 0);
+	WRITE_ONCE(c->end, 0);
+	c->partial = NULL;
+	cpu_release(c, NULL);
+	spin_unlock_irqrestore(&c->lock, flags);
+	if (slab)
+		deactivate_slab(s, slab, freelist);
+	if (partial)
+		__put_partials(s, partial);
+}
+
+void kmm_kmem_cache_flush(struct kmem_cache *s)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		flush_cpu(s, cpu);
+}
+
+#define SHRINK_PROMOTE_MAX 32
+
+/* Move every entry of list to the front of head, in order. */
+static void list_splice_init_(struct list_head *list, struct list_head *head)
+{
+	if (list_empty(list))
+		return;
+	list->next->prev = head;
+	list->prev->next = head->next;
+	head->next->prev = list->prev;
+	head->next = list->next;
+	INIT_LIST_HEAD(list);
+}
+
+/* Free every empty slab; order partial slabs fullest first.  1: slabs left. */
+int kmm___kmem_cache_shrink(struct kmem_cache *s)
+{
+	unsigned long flags;
+	struct list_head discard, promote[SHRINK_PROMOTE_MAX];
+	struct page *slab, *t;
+	int node, i, ret = 0;
+
+	kmm_kmem_cache_flush(s);
+	for_each_online_node(node) {
+		struct kmem_cache_node *n = get_node(s, node);
+
+		INIT_LIST_HEAD(&discard);
+		for (i = 0; i < SHRINK_PROMOTE_MAX; i++)
+			INIT_LIST_HEAD(promote + i);
+		spin_lock_irqsave(&n->list_lock, flags);
+		list_for_each_entry_safe(slab, t, &n->partial, slab_list) {
+			union slab_counters c = slab_counters(slab);
+			int free = (int)c.objects - (int)c.inuse;
+
+			if (free == (int)c.objects) {
+				list_move(&slab->slab_list, &discard);
+				clear_page_flag(slab, PG_workingset);
+				WRITE_ONCE(n->nr_partial, n->nr_partial - 1);
+			} else if (free <= SHRINK_PROMOTE_MAX) {
+				list_move(&slab->slab_list, promote + free - 1);
+			}
+		}
+		for (i = SHRINK_PROMOTE_MAX - 1; i >= 0; i--)
+			list_splice_init_(promote + i, &n->partial);
+		spin_unlock_irqrestore(&n->list_lock, flags);
+		list_for_each_entry_safe(slab, t, &discard, slab_list)
+			discard_slab(s, slab);
+		if (atomic_long_read(&n->nr_slabs))
+			ret = 1;
+	}
+	return ret;
+}
+
+/* The objects of slab still in use, as the kernel lists them at shutdown. */
+static void list_slab_objects(struct kmem_cache *s, struct page *slab, const char *text)
+{
+	union slab_counters c = slab_counters(slab);
+	unsigned long base = (unsigned long)slab_address(slab);
+	unsigned long end = base + (unsigned long)c.objects * s->size;
+	unsigned char map[(MAX_OBJS_PER_PAGE + 7) / 8];
+	unsigned int i, n = 0;
+	void *p;
+
+	memset(map, 0, (c.objects + 7) / 8);
+	for (p = slab->freelist; p && n < c.objects; n++) {
+		if (!freeptr_in_range(s, base, end, p))
+			break;
+		i = (unsigned int)(((char *)p - (char *)base) / s->size);
+		map[i / 8] |= (unsigned char)(1 << (i % 8));
+		p = get_freepointer(s, p);
+	}
+	kmm_report_lock();
+	kmm_slab_err(s, slab, text, s->name);
+	for (i = 0; i < c.objects; i++) {
+		if (!(map[i / 8] & (1 << (i % 8)))) {
+			p = (char *)base + (size_t)i * s->size;
+			pr_err("Object 0x%016lx @offset=%tu\n", (unsigned long)p,
+			       (char *)p - (char *)base);
+		}
+	}
+	kmm_report_unlock();
+}
+
+static void free_partial(struct kmem_cache *s, struct kmem_cache_node *n)
+{
+	unsigned long flags;
+	struct list_head discard;
+	struct page *slab, *h;
+
+	INIT_LIST_HEAD(&discard);
+	spin_lock_irqsave(&n->list_lock, flags);
+	list_for_each_entry_safe(slab, h, &n->partial, slab_list) {
+		if (!slab_counters(slab).inuse) {
+			remove_partial(n, slab);
+			list_add(&slab->slab_list, &discard);
+		} else {
+			list_slab_objects(s, slab, "Objects remaining in %s on __kmem_cache_shutdown()");
+		}
+	}
+	spin_unlock_irqrestore(&n->list_lock, flags);
+	list_for_each_entry_safe(slab, h, &discard, slab_list)
+		discard_slab(s, slab);
+}
+
+/* 0 when every slab was freed; 1 when objects remain (reported). */
+int kmm___kmem_cache_shutdown(struct kmem_cache *s)
+{
+	int node;
+
+	kmm_kmem_cache_flush(s);
+	for_each_online_node(node) {
+		struct kmem_cache_node *n = get_node(s, node);
+
+		free_partial(s, n);
+		if (n->nr_partial || atomic_long_read(&n->nr_slabs))
+			return 1;
+	}
+	return 0;
+}
+
+/* kmm_exit: every slab of s goes back, whatever it holds (mem_map walk). */
+unsigned long kmm_slab_release_all(struct kmem_cache *s)
+{
+	unsigned long pfn, inuse = 0;
+	int node;
+
+	kmm_kmem_cache_flush(s);
+	for (pfn = 0; pfn < kmm_max_pfn; pfn++) {
+		struct page *slab = pfn_to_page(pfn);
+
+		if (!PageSlab(slab) || slab->slab_cache != s)
+			continue;
+		inuse += slab_counters(slab).inuse;
+		if (slab_test_node_partial(slab))
+			remove_partial(get_node(s, slab_nid(slab)), slab);
+		discard_slab(s, slab);
+	}
+	for_each_online_node(node)
+		INIT_LIST_HEAD(&get_node(s, node)->partial);
+	return inuse;
+}
+
+/*
+ * kmm_exit, last step: the slabs of kmem_cache and kmem_cache_node hold
+ * the very structures that describe them, so they are freed without
+ * looking at a cache again (both are unreclaimable).
+ */
+void kmm_slab_free_remaining(void)
+{
+	unsigned long pfn;
+
+	kmm_kmem_cache_flush(kmm_kmem_cache);
+	kmm_kmem_cache_flush(kmm_kmem_cache_node);
+	for (pfn = 0; pfn < kmm_max_pfn; pfn++) {
+		struct page *slab = pfn_to_page(pfn);
+		unsigned int order;
+
+		if (!PageSlab(slab))
+			continue;
+		order = slab_order(slab);
+		clear_page_flag(slab, PG_workingset);
+		slab->slab_cache = NULL;
+		slab->freelist = NULL;
+		slab->counters = 0;
+		slab->next = NULL;
+		slab->slabs = 0;
+		__ClearPageSlab(slab);
+		kmm_mod_node_page_state(NODE_DATA(slab_nid(slab)), NR_SLAB_UNRECLAIMABLE_B,
+					-(long)(PAGE_SIZE << order));
+		kmm___free_pages(slab, order);
+	}
+}
+
+void kmm_get_slabinfo(struct kmem_cache *s, struct slabinfo *sinfo)
+{
+	unsigned long flags;
+	unsigned long nr_slabs = 0, nr_objs = 0, nr_free = 0;
+	int node;
+
+	for_each_online_node(node) {
+		struct kmem_cache_node *n = get_node(s, node);
+		struct page *slab;
+
+		nr_slabs += (unsigned long)atomic_long_read(&n->nr_slabs);
+		nr_objs += (unsigned long)atomic_long_read(&n->total_objects);
+		spin_lock_irqsave(&n->list_lock, flags);
+		list_for_each_entry(slab, &n->partial, slab_list) {
+			union slab_counters c = slab_counters(slab);
+
+			nr_free += c.objects - c.inuse;
+		}
+		spin_unlock_irqrestore(&n->list_lock, flags);
+	}
+	sinfo->active_objs = nr_objs - nr_free;
+	sinfo->num_objs = nr_objs;
+	sinfo->active_slabs = nr_slabs;
+	sinfo->num_slabs = nr_slabs;
+	sinfo->objects_per_slab = oo_objects(s->oo);
+	sinfo->cache_order = oo_order(s->oo);
+}

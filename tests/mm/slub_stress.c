@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: MIT
+/*
+ * SLUB under threads that outnumber the CPUs, one of them moving itself
+ * from CPU to CPU every 16 operations (so threads migrate between reading
+ * a CPU's tid and the compare-and-swap): kmem_cache_alloc and
+ * kmalloc of random sizes, objects handed to other threads and freed
+ * there.  Every object carries its owner's stamp, checked at free, so an
+ * object handed out twice is caught.  At the end everything is freed,
+ * the cache is destroyed without a report, and every page is back.
+ */
+#define _GNU_SOURCE
+#include "kmm_test.h"
+#include "mm/slab.h"
+#include <pthread.h>
+#include <sched.h>
+#include <unistd.h>
+
+#define NR_THREADS	8
+#define OPS		(ops)
+#define WORKING_SET	64
+#define MAILBOX		256
+
+struct obj_ref {
+	unsigned long *p;
+	unsigned long stamp;
+	bool cached;		/* from the cache, else kmalloc */
+};
+
+struct mailbox {
+	pthread_mutex_t lock;
+	int n;
+	struct obj_ref refs[MAILBOX];
+};
+
+static struct kmem_cache *cache;
+static int ops = 50000;		/* SLUB_STRESS_OPS= to change */
+static struct mailbox boxes[NR_THREADS];
+static atomic_long bad_stamps, alloc_failures;
+static atomic_ulong next_stamp = 1;
+
+static unsigned long rnd(unsigned long *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+static void release(struct obj_ref *r)
+{
+	if (r->p[0] != r->stamp)
+		atomic_fetch_add(&bad_stamps, 1);
+	r->p[0] = 0;
+	if (r->cached)
+		kmem_cache_free(cache, r->p);
+	else
+		kfree(r->p);
+}
+
+static void drain_box(int id)
+{
+	struct mailbox *b = &boxes[id];
+	struct obj_ref refs[MAILBOX];
+	int n, i;
+
+	pthread_mutex_lock(&b->lock);
+	n = b->n;
+	memcpy(refs, b->refs, sizeof(refs[0]) * (size_t)n);
+	b->n = 0;
+	pthread_mutex_unlock(&b->lock);
+	for (i = 0; i < n; i++)
+		release(&refs[i]);
+}
+
+static void unpin_all(void)
+{
+	cpu_set_t set;
+	int i;
+
+	CPU_ZERO(&set);
+	for (i = 0; i < CPU_SETSIZE; i++)
+		CPU_SET(i, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+/* Thread 0 moves itself between the CPUs as it goes. */
+static void migrate(int i)
+{
+	cpu_set_t set;
+	int ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);
+
+	CPU_ZERO(&set);
+	CPU_SET(i % (ncpu > 0 ? ncpu : 1), &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+static void *worker(void *arg)
+{
+	int id = (int)(long)arg, i, k;
+	unsigned long seed = 0x9e3779b97f4a7c15UL * (unsigned long)(id + 1);
+	struct obj_ref set[WORKING_SET];
+	int n = 0;
+
+	for (i = 0; i < OPS; i++) {
+		unsigned long r = rnd(&seed);
+
+		if (n < WORKING_SET && (r & 1)) {
+			struct obj_ref o;
+
+			o.cached = (r >> 1) & 1;
+			if (o.cached)
+				o.p = kmem_cache_alloc(cache, GFP_KERNEL);
+			else
+				o.p = kmalloc(8 + (r >> 8) % 505, GFP_KERNEL);
+			if (!o.p) {
+				atomic_fetch_add(&alloc_failures, 1);
+				continue;
+			}
+			o.stamp = atomic_fetch_add(&next_stamp, 1);
+			o.p[0] = o.stamp;
+			set[n++] = o;
+		} else if (n) {
+			k = (int)((r >> 2) % (unsigned long)n);
+			if ((r >> 12) % 3 == 0) {
+				/* hand it to another thread */
+				int to = (int)((r >> 16) % NR_THREADS);
+				struct mailbox *b = &boxes[to];
+
+				pthread_mutex_lock(&b->lock);
+				if (b->n < MAILBOX) {
+					b->refs[b->n++] = set[k];
+					set[k] = set[--n];
+				}
+				pthread_mutex_unlock(&b->lock);
+			} else {
+				release(&set[k]);
+				set[k] = set[--n];
+			}
+		}
+		if ((i & 63) == 0)
+			drain_box(id);
+		if (id == 0 && (i & 15) == 0)
+			migrate(i >> 4);
+	}
+	while (n)
+		release(&set[--n]);
+	if (id == 0)
+		unpin_all();
+	return NULL;
+}
+
+static unsigned long nr_free(void)
+{
+	kmm_drain_all_pages(NULL);
+	return kmm_nr_free_pages();
+}
+
+/* The slab allocator comes up at its first use: bring it up, then shrink
+ * every cache to its boot state. */
+static void shrink_all(void)
+{
+	struct kmem_cache *s;
+
+	kmm_slab_bootstrap();
+	pthread_mutex_lock(&kmm_slab_mutex);
+	list_for_each_entry(s, &kmm_slab_caches, list)
+		kmm___kmem_cache_shrink(s);
+	pthread_mutex_unlock(&kmm_slab_mutex);
+}
+
+static unsigned long active_objects(void)
+{
+	struct kmem_cache *s;
+	unsigned long sum = 0;
+
+	pthread_mutex_lock(&kmm_slab_mutex);
+	list_for_each_entry(s, &kmm_slab_caches, list) {
+		struct slabinfo si;
+
+		kmm_get_slabinfo(s, &si);
+		sum += si.active_objs;
+	}
+	pthread_mutex_unlock(&kmm_slab_mutex);
+	return sum;
+}
+
+static void run(const char *cmdline)
+{
+	pthread_t th[NR_THREADS];
+	unsigned long before, objs_before;
+	int i, round;
+
+	diag("%s", cmdline);
+	test_boot(cmdline);
+	shrink_all();
+	before = nr_free();
+	objs_before = active_objects();
+	for (round = 0; round < 2; round++) {
+		cache = kmem_cache_create("stress", 72, 0, SLAB_NO_MERGE, NULL);
+		for (i = 0; i < NR_THREADS; i++)
+			pthread_create(&th[i], NULL, worker, (void *)(long)i);
+		for (i = 0; i < NR_THREADS; i++)
+			pthread_join(th[i], NULL);
+		for (i = 0; i < NR_THREADS; i++)
+			drain_box(i);
+		is_int(atomic_load(&bad_stamps), 0, "round %d: no object was handed out twice", round);
+		is_int(atomic_load(&alloc_failures), 0, "round %d: no allocation failed", round);
+		kmm_dmesg_clear();
+		kmem_cache_destroy(cache);
+		unlike(test_dmesg(), "BUG", "round %d: the cache is destroyed without a report", round);
+		unlike(test_dmesg(), "WARNING", "round %d: no warning", round);
+		shrink_all();
+		is_int(active_objects(), objs_before, "round %d: slabinfo: the active objects of boot", round);
+		is_int(nr_free(), before, "round %d: every slab page is back", round);
+	}
+	is_int(kmm_zone_validate(NULL), 0, "the page allocator is consistent");
+	unlike(test_dmesg(), "possible circular locking", "no lockdep report");
+	kmm_exit();
+}
+
+int main(void)
+{
+	int i;
+
+	if (getenv("SLUB_STRESS_OPS"))
+		ops = atoi(getenv("SLUB_STRESS_OPS"));
+	for (i = 0; i < NR_THREADS; i++)
+		pthread_mutex_init(&boxes[i].lock, NULL);
+	run("mem=256M");
+	/* Slabs freed under a fast path's feet are unmapped here. */
+	run("mem=256M debug_pagealloc=on");
+	/* Lock validation on: the slab locks nest as the kernel's do. */
+	run("mem=256M numa=fake=2 lockdep=on");
+	return done_testing();
+}
