@@ -2,12 +2,16 @@
 /*
  * kmm demo: boot a machine (256 MiB by default, like the embedded board of
  * the kernel's classic order-2 failure report), run a mixed workload on
- * every CPU (all orders, all migratetypes, frees in random order), stop
- * with the workload's memory still held, and print what the kernel would
- * show: buddyinfo, pagetypeinfo and vmstat.  Then free everything, check
- * the allocator's invariants and shut down.
+ * every CPU (all orders, all migratetypes, frees in random order, and a
+ * slab workload: an object cache with a constructor and kmalloc of mixed
+ * sizes, with frees from other threads through a spinlock-protected ring),
+ * all under lockdep and lock_stat, stop with the workload's memory still
+ * held, and print what the kernel would show: buddyinfo, pagetypeinfo,
+ * vmstat, slabinfo, lockdep_stats and lock_stat.  Then free everything,
+ * check the allocator's invariants and shut down.
  */
 #include <kmm/kmm.h>
+#include <kmm/spinlock.h>
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
@@ -22,6 +26,24 @@ struct live {
 	unsigned int order;
 };
 
+#define OBJ_POOL	1024
+#define OBJ_SIZE	200
+#define OBJ_MAGIC	0x6b6d6d6f626aUL
+#define RING		256
+
+struct obj {
+	unsigned long magic;
+	char payload[OBJ_SIZE - sizeof(unsigned long)];
+};
+
+static struct kmem_cache *obj_cache;
+static unsigned long ctor_calls;
+
+/* Objects handed between threads, freed by whoever takes them. */
+static DEFINE_SPINLOCK(ring_lock);
+static void *ring[RING];
+static int ring_n;
+
 struct worker {
 	pthread_t thread;
 	int id;
@@ -31,6 +53,9 @@ struct worker {
 	unsigned int pool_size, nr_live;
 	unsigned long live_pages;
 	unsigned long allocs, fails, frees;
+	void *objs[OBJ_POOL];		/* slab objects held */
+	unsigned int nr_objs;
+	unsigned long slab_ops, remote_frees;
 };
 
 static atomic_bool stop;
@@ -81,6 +106,71 @@ static void free_one(struct worker *w, unsigned int idx)
 	w->frees++;
 }
 
+static void obj_ctor(void *p)
+{
+	((struct obj *)p)->magic = OBJ_MAGIC;
+	__atomic_fetch_add(&ctor_calls, 1, __ATOMIC_RELAXED);
+}
+
+/* Free a slab object; cache objects still carry the constructor's magic. */
+static void free_obj(void *p)
+{
+	if (((unsigned long)p & 1) == 0) {
+		kfree(p);
+		return;
+	}
+	p = (void *)((unsigned long)p & ~1UL);
+	if (((struct obj *)p)->magic != OBJ_MAGIC)
+		fprintf(stderr, "kmm demo: object %p lost its constructor's magic\n", p);
+	kmem_cache_free(obj_cache, p);
+}
+
+/* One slab operation: allocate (cache or kmalloc), free, or pass along. */
+static void slab_op(struct worker *w, unsigned long long r)
+{
+	w->slab_ops++;
+	if (w->nr_objs < OBJ_POOL && (r & 1)) {
+		void *p;
+
+		if (r & 2) {
+			p = kmem_cache_alloc(obj_cache, GFP_KERNEL);
+			if (p)
+				p = (void *)((unsigned long)p | 1);	/* tag: cache object */
+		} else {
+			size_t size = 8 + (size_t)((r >> 8) % 1017);	/* 8..1024 */
+
+			p = kmalloc(size, GFP_KERNEL | __GFP_NOWARN);
+			if (p)
+				memset(p, w->id, size);
+		}
+		if (p)
+			w->objs[w->nr_objs++] = p;
+		return;
+	}
+	if (!w->nr_objs)
+		return;
+	{
+		unsigned int i = (unsigned int)((r >> 16) % w->nr_objs);
+		void *p = w->objs[i], *take = NULL;
+
+		w->objs[i] = w->objs[--w->nr_objs];
+		if ((r >> 40) % 4 == 0) {
+			/* Hand it to whichever thread comes next. */
+			spin_lock(&ring_lock);
+			if (ring_n == RING)
+				take = ring[--ring_n];
+			ring[ring_n++] = p;
+			spin_unlock(&ring_lock);
+			if (take) {
+				free_obj(take);
+				w->remote_frees++;
+			}
+		} else {
+			free_obj(p);
+		}
+	}
+}
+
 static void *worker_fn(void *arg)
 {
 	struct worker *w = arg;
@@ -89,6 +179,10 @@ static void *worker_fn(void *arg)
 		unsigned long long r = next_rand(&w->seed);
 		bool want_alloc = (r & 0xff) < 140;	/* ~55% allocations */
 
+		if ((r >> 48) % 4 == 0) {
+			slab_op(w, r >> 4);
+			continue;
+		}
 		if (w->nr_live == w->pool_size || w->live_pages >= w->max_live_pages)
 			want_alloc = false;
 		if (!w->nr_live)
@@ -132,7 +226,10 @@ static void demo_usage(FILE *f)
 		"  -t, --threads N      worker threads (default: one per CPU)\n"
 		"  -r, --seed N         random seed (default 1)\n"
 		"  -c, --cmdline STR    more boot parameters, e.g. \"numa=fake=2 page_poison=on\"\n"
-		"  -v, --views LIST     views to print (default buddyinfo,pagetypeinfo,vmstat)\n");
+		"                       (the demo boots with lockdep=on lock_stat=on; lockdep=off\n"
+		"                       here turns it off)\n"
+		"  -v, --views LIST     views to print (default buddyinfo,pagetypeinfo,vmstat,\n"
+		"                       slabinfo,lockdep_stats,lock_stat)\n");
 }
 
 int cmd_demo(int argc, char **argv)
@@ -147,12 +244,14 @@ int cmd_demo(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *mem = "256M", *views = "buddyinfo,pagetypeinfo,vmstat";
+	const char *mem = "256M";
+	const char *views = "buddyinfo,pagetypeinfo,vmstat,slabinfo,lockdep_stats,lock_stat";
 	char cmdline[4096], extra[2048] = "", viewbuf[256];
 	double seconds = 3;
 	long threads = 0;
 	unsigned long long seed = 1;
 	unsigned long allocs = 0, fails = 0, frees = 0, live = 0, nlive = 0;
+	unsigned long slab_ops = 0, remote = 0, objs = 0, slab;
 	struct worker *w;
 	struct timespec t0, t1;
 	double elapsed;
@@ -181,7 +280,7 @@ int cmd_demo(int argc, char **argv)
 		demo_usage(stderr);
 		return 2;
 	}
-	snprintf(cmdline, sizeof(cmdline), "mem=%s%s", mem, extra);
+	snprintf(cmdline, sizeof(cmdline), "mem=%s lockdep=on lock_stat=on%s", mem, extra);
 	ret = kmm_init(cmdline);
 	if (ret) {
 		fprintf(stderr, "kmm demo: boot failed: %s\n", strerror(-ret));
@@ -198,6 +297,14 @@ int cmd_demo(int argc, char **argv)
 	w = calloc((size_t)threads, sizeof(*w));
 	if (!w)
 		return 1;
+	obj_cache = kmem_cache_create("kmm_demo_obj", sizeof(struct obj), 0,
+				      SLAB_HWCACHE_ALIGN, obj_ctor);
+	if (!obj_cache) {
+		fprintf(stderr, "kmm demo: cannot create the object cache\n");
+		return 1;
+	}
+	ctor_calls = 0;
+	ring_n = 0;
 	atomic_store(&stop, false);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < threads; i++) {
@@ -226,6 +333,9 @@ int cmd_demo(int argc, char **argv)
 		frees += w[i].frees;
 		live += w[i].live_pages;
 		nlive += w[i].nr_live;
+		slab_ops += w[i].slab_ops;
+		remote += w[i].remote_frees;
+		objs += w[i].nr_objs;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	elapsed = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
@@ -233,6 +343,8 @@ int cmd_demo(int argc, char **argv)
 	       frees, (double)(allocs + frees) / elapsed / 1e6);
 	printf("held now: %lu pages (%lu MiB) in %lu allocations; %lu pages free\n", live,
 	       live >> (20 - PAGE_SHIFT), nlive, nr_free_pages());
+	printf("slab: %lu operations, %lu cross-thread frees, %lu objects held (+%d in the ring), "
+	       "%lu constructor calls\n", slab_ops, remote, objs, ring_n, ctor_calls);
 
 	snprintf(viewbuf, sizeof(viewbuf), "%s", views);
 	for (char *save = NULL, *v = strtok_r(viewbuf, ",", &save); v; v = strtok_r(NULL, ",", &save))
@@ -241,13 +353,25 @@ int cmd_demo(int argc, char **argv)
 	for (i = 0; i < threads; i++) {
 		while (w[i].nr_live)
 			free_one(&w[i], w[i].nr_live - 1);
+		while (w[i].nr_objs)
+			free_obj(w[i].objs[--w[i].nr_objs]);
 		free(w[i].pool);
 	}
+	while (ring_n)
+		free_obj(ring[--ring_n]);
 	free(w);
+	kmem_cache_destroy(obj_cache);
 	drain_all_pages(NULL);
 	errors = kmm_zone_validate(NULL);
-	printf("\nafter freeing everything: %lu of %lu pages free, zone_validate: %d errors\n",
-	       nr_free_pages(), totalram_pages(), errors);
+	slab = global_node_page_state(NR_SLAB_RECLAIMABLE_B) +
+	       global_node_page_state(NR_SLAB_UNRECLAIMABLE_B);
+	printf("\nafter freeing everything: %lu of %lu pages free, %lu in slab caches, "
+	       "zone_validate: %d errors\n", nr_free_pages(), totalram_pages(), slab, errors);
+	if (nr_free_pages() + slab != totalram_pages()) {
+		printf("kmm demo: %lu pages are neither free nor in slab caches\n",
+		       totalram_pages() - nr_free_pages() - slab);
+		errors++;
+	}
 	kmm_exit();
 	return errors ? 1 : 0;
 }
