@@ -59,9 +59,9 @@ int main(void)
 
 	/* The README's link line, against the shared library. */
 	snprintf(cmd, sizeof(cmd),
-		 "%s -Iinclude examples/hello.c -L%s -lkmm -Wl,-rpath,$PWD/%s -pthread "
-		 "-o %s/hello 2>&1 && %s/hello 2>&1", KMM_CC, KMM_BUILD, KMM_BUILD, KMM_BUILD,
-		 KMM_BUILD);
+		 "%s -Iinclude examples/hello.c -L%s -lkmm -Wl,-rpath,%s%s -pthread "
+		 "-o %s/hello 2>&1 && %s/hello 2>&1", KMM_CC, KMM_BUILD,
+		 KMM_BUILD[0] == '/' ? "" : "$PWD/", KMM_BUILD, KMM_BUILD, KMM_BUILD);
 	is_int(run(cmd), 0, "examples/hello.c builds with the README's command and runs");
 	like(out, "hello from kmm", "it wrote to its pages");
 	like(out, "order-2 block at pfn", "it got an order-2 block");
