@@ -21,4 +21,15 @@
 
 #define SMP_DEBUG_LOCKS_WARN_ON(c)	DEBUG_LOCKS_WARN_ON(c)
 
+/*
+ * The locking API self-test (lib/locking-selftest.c's locking_selftest()):
+ * runs its matrix on the calling thread, prints the table and returns the
+ * number of unexpected failures (0: all passed), or -1 when it cannot run
+ * (lockdep off, or lock debugging already turned off by a report).  It
+ * forgets every lockdep class: no other thread may hold or take a lock
+ * meanwhile.  locking_selftest=on runs it at boot.
+ */
+KMM_API int kmm_locking_selftest(void);
+#define locking_selftest	kmm_locking_selftest
+
 #endif /* KMM_DEBUG_LOCKS_H */

@@ -126,13 +126,18 @@ static inline bool page_has_type(const struct page *page)
 	return (int)page->page_type < (int)((unsigned int)PGTY_mapcount_underflow << 24);
 }
 
+/*
+ * The allocator reads the type of a buddy's neighbour, which may belong to
+ * someone else at that moment; the type word is therefore always written
+ * with a (relaxed, plain-cost) atomic store.
+ */
 #define PAGE_TYPE_OPS(uname, lname)					\
 static inline bool Page##uname(const struct page *page)		\
 	{ return READ_ONCE(page->page_type) >> 24 == PGTY_##lname; }	\
 static inline void __SetPage##uname(struct page *page)			\
-	{ page->page_type = (unsigned int)PGTY_##lname << 24; }	\
+	{ WRITE_ONCE(page->page_type, (unsigned int)PGTY_##lname << 24); } \
 static inline void __ClearPage##uname(struct page *page)		\
-	{ page->page_type = UINT32_MAX; }
+	{ WRITE_ONCE(page->page_type, UINT32_MAX); }
 
 PAGE_TYPE_OPS(Buddy, buddy)
 PAGE_TYPE_OPS(Offline, offline)

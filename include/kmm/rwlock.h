@@ -93,6 +93,9 @@ static __always_inline void do_raw_write_unlock(rwlock_t *lock)
 
 static inline void __rwlock_init(rwlock_t *lock, const char *name, struct lock_class_key *key)
 {
+	/* Initialising a held lock is a bug (CONFIG_DEBUG_SPINLOCK's check). */
+	if (unlikely(READ_ONCE(kmm_lockdep_hooks_active)))
+		kmm_debug_check_no_locks_freed((void *)lock, sizeof(*lock));
 	atomic_store_explicit(&lock->cnts, 0, memory_order_relaxed);
 	atomic_store_explicit(&lock->wait_lock, 0, memory_order_relaxed);
 	kmm_lockdep_init_map_type(&lock->dep_map, name, key, 0, LD_WAIT_CONFIG,

@@ -63,6 +63,9 @@ static __always_inline bool raw_spin_is_locked(raw_spinlock_t *lock)
 static inline void __raw_spin_lock_init(raw_spinlock_t *lock, const char *name,
 					struct lock_class_key *key, short inner)
 {
+	/* Initialising a held lock is a bug (CONFIG_DEBUG_SPINLOCK's check). */
+	if (unlikely(READ_ONCE(kmm_lockdep_hooks_active)))
+		kmm_debug_check_no_locks_freed((void *)lock, sizeof(*lock));
 	atomic_store_explicit(&lock->locked, 0, memory_order_relaxed);
 	kmm_lockdep_init_map_type(&lock->dep_map, name, key, 0, (u8)inner,
 				  LD_WAIT_INV, LD_LOCK_NORMAL);

@@ -57,6 +57,7 @@ static int __kmm_init(const char *cmdline)
 	build_command_line(cmdline);
 	pr_notice("Kernel command line: %s\n", saved_command_line);
 	kmm_parse_args(saved_command_line);
+	kmm_locking_selftest_boot();
 	ret = kmm_mm_init();
 	if (ret)
 		return ret;

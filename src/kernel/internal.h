@@ -86,6 +86,9 @@ void kmm_stacktrace_init(void);
 unsigned long kmm_boot_msecs(void);
 u64 kmm_boot_nsecs(void);
 
+/* locking_selftest=on: run the locking API self-test (locking_selftest.c). */
+void kmm_locking_selftest_boot(void);
+
 #define KMM_RELEASE "6.12.0-kmm"
 #define KMM_VERSION_STRING "0.1.0"
 

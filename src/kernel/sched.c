@@ -256,6 +256,10 @@ KMM_API noinline void kmm___might_resched(const char *file, int line, unsigned i
 	if (__preempt_count_of(t) == (int)(offsets & 0xff) && !t->irqs_off &&
 	    !t->non_block_count)
 		return;
+	/* The locking self-test sleeps in atomic context on purpose (the
+	 * kernel's runs while system_state says it is booting). */
+	if (__atomic_load_n(&kmm_debug_locks_silent, __ATOMIC_RELAXED))
+		return;
 	now = kmm_boot_msecs() + 1;	/* 0 means "never reported" */
 	prev = __atomic_load_n(&might_sleep_prev, __ATOMIC_RELAXED);
 	if (prev && now < prev + 1000)

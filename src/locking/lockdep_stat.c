@@ -129,12 +129,13 @@ void kmm_lockdep_contended(struct task_struct *curr, struct lockdep_map *lock, u
 	hlock->waittime_stamp = lockstat_clock();
 	stats_lock_acquire();
 	contention_point = lock_point(hlock_class(hlock)->contention_point, ip);
-	contending_point = lock_point(hlock_class(hlock)->contending_point, lock->ip);
+	contending_point = lock_point(hlock_class(hlock)->contending_point,
+				      __atomic_load_n(&lock->ip, __ATOMIC_RELAXED));
 	if (contention_point < LOCKSTAT_POINTS)
 		hlock_class(hlock)->stats.contention_point[contention_point]++;
 	if (contending_point < LOCKSTAT_POINTS)
 		hlock_class(hlock)->stats.contending_point[contending_point]++;
-	if (lock->cpu != raw_smp_processor_id())
+	if (__atomic_load_n(&lock->cpu, __ATOMIC_RELAXED) != raw_smp_processor_id())
 		hlock_class(hlock)->stats.bounces[bounce_contended_write + !!hlock->read]++;
 	stats_lock_release();
 }
@@ -168,7 +169,7 @@ void kmm_lockdep_acquired(struct task_struct *curr, struct lockdep_map *lock, un
 		else
 			lock_time_inc(&hlock_class(hlock)->stats.write_waittime, waittime);
 	}
-	if (lock->cpu != cpu)
+	if (__atomic_load_n(&lock->cpu, __ATOMIC_RELAXED) != cpu)
 		hlock_class(hlock)->stats.bounces[bounce_acquired_write + !!hlock->read]++;
 	stats_lock_release();
 	/* Racy by design (the kernel's too): the last CPU and site. */

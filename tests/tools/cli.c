@@ -57,6 +57,20 @@ int main(void)
 	snprintf(cmd, sizeof(cmd), "%s/kmm frobnicate 2>&1", KMM_BUILD);
 	is_int(run(cmd), 2, "an unknown command exits 2");
 
+	snprintf(cmd, sizeof(cmd), "%s/kmm selftest locking 2>&1", KMM_BUILD);
+	is_int(run(cmd), 0, "kmm selftest locking exits 0");
+	like(out, "| Locking API testsuite:\n", "it prints the suite's banner");
+	like(out, "                     A-A deadlock:  ok  |  ok  |  ok  |  ok  |  ok  |  ok  |\n",
+	     "the A-A row");
+	like(out, "Good, all 344 testcases passed! |\n", "and the verdict");
+	unlike(out, "FAILED|", "no case failed");
+	snprintf(cmd, sizeof(cmd), "KMM_CMDLINE=lockdep=off %s/kmm selftest locking 2>&1",
+		 KMM_BUILD);
+	is_int(run(cmd), 1, "with lockdep forced off it cannot run: exit 1");
+	like(out, "| Locking API testsuite disabled |", "and says so");
+	snprintf(cmd, sizeof(cmd), "%s/kmm selftest nosuch 2>&1", KMM_BUILD);
+	is_int(run(cmd), 2, "an unknown self-test exits 2");
+
 	/* The README's link line, against the shared library. */
 	snprintf(cmd, sizeof(cmd),
 		 "%s -Iinclude examples/hello.c -L%s -lkmm -Wl,-rpath,%s%s -pthread "

@@ -5,5 +5,6 @@
 
 int cmd_demo(int argc, char **argv);
 int cmd_proc(int argc, char **argv);
+int cmd_selftest(int argc, char **argv);
 
 #endif
