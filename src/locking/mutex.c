@@ -383,8 +383,30 @@ void kmm___mutex_unlock(struct mutex *lock, unsigned long ip)
 	kmm_wait_unlock(&lock->wait_lock);
 }
 
+/*
+ * The uncontended case, as the kernel's __mutex_trylock_fast(): a task in
+ * process context with lockdep and lock_stat off takes a free mutex with
+ * one compare-and-swap.  Everything else (atomic context, which
+ * might_sleep() must report, hooks to call, contention) takes the full
+ * path.
+ */
+static inline bool mutex_lock_fast(struct mutex *lock, struct task_struct *curr)
+{
+	long zero = 0;
+
+	if (unlikely(READ_ONCE(kmm_lockdep_hooks_active) || lock->magic != lock ||
+		     atomic_load_explicit(&curr->preempt_count, memory_order_relaxed) ||
+		     curr->irqs_off || curr->non_block_count))
+		return false;
+	return atomic_compare_exchange_strong_explicit(&lock->owner, &zero, (long)curr,
+						       memory_order_acquire,
+						       memory_order_relaxed);
+}
+
 KMM_API noinline void kmm_mutex_lock_nested(struct mutex *lock, unsigned int subclass)
 {
+	if (likely(mutex_lock_fast(lock, current)))
+		return;
 	kmm___mutex_lock_common(lock, false, subclass, NULL, _RET_IP_, NULL);
 }
 
