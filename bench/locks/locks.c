@@ -27,6 +27,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "locks.h"
 
 #define REPS 7
 
@@ -46,12 +47,6 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* ---- one adapter per lock ------------------------------------------------ */
-
-struct lock_impl {
-	const char *name;
-	void (*lock)(void);
-	void (*unlock)(void);
-};
 
 static DEFINE_SPINLOCK(k_spin);
 static DEFINE_RWLOCK(k_rw);
@@ -108,21 +103,31 @@ static double pair_ns(const struct lock_impl *l, long n)
 	return (now() - t0) / (double)n * 1e9;
 }
 
+/* The i-th lock of the run: kmm's and pthread's, then Concurrency Kit's. */
+static const struct lock_impl *impl_at(size_t i)
+{
+	if (i < ARRAY_SIZE(impls))
+		return &impls[i];
+	i -= ARRAY_SIZE(impls);
+	return (int)i < nr_ck_impls ? &ck_impls[i] : NULL;
+}
+
 static void uncontended(void)
 {
+	const struct lock_impl *l;
 	size_t i;
 	int r;
 
 	printf("\n1. Uncontended lock+unlock pair, one thread (ns per pair)\n");
 	printf("%-22s %10s %10s\n", "lock", "median", "min");
-	for (i = 0; i < ARRAY_SIZE(impls); i++) {
+	for (i = 0; (l = impl_at(i)); i++) {
 		double t[REPS];
 
-		pair_ns(&impls[i], 200000);	/* warm-up */
+		pair_ns(l, 200000);	/* warm-up */
 		for (r = 0; r < REPS; r++)
-			t[r] = pair_ns(&impls[i], 2000000);
+			t[r] = pair_ns(l, 2000000);
 		qsort(t, REPS, sizeof(t[0]), cmp_double);
-		printf("%-22s %10.2f %10.2f\n", impls[i].name, t[REPS / 2], t[0]);
+		printf("%-22s %10.2f %10.2f\n", l->name, t[REPS / 2], t[0]);
 	}
 }
 
@@ -152,20 +157,21 @@ static void *hammer_fn(void *arg)
 
 static void contended(void)
 {
+	const struct lock_impl *l;
 	size_t i;
 	int r;
 
 	printf("\n2. Two threads, one lock: lock, counter++, unlock (total Mops/s)\n");
 	printf("%-22s %10s %10s %8s\n", "lock", "median", "max", "correct");
-	for (i = 0; i < ARRAY_SIZE(impls); i++) {
+	for (i = 0; (l = impl_at(i)); i++) {
 		double t[REPS];
 		bool correct = true;
 
-		if (strstr(impls[i].name, " read"))
+		if (strstr(l->name, " read"))
 			continue;	/* readers share: nothing to contend */
 		for (r = 0; r < REPS; r++) {
 			pthread_barrier_t bar;
-			struct hammer h = { &impls[i], 500000, &bar };
+			struct hammer h = { l, 500000, &bar };
 			pthread_t th[2];
 			double t0;
 
@@ -182,7 +188,7 @@ static void contended(void)
 			pthread_barrier_destroy(&bar);
 		}
 		qsort(t, REPS, sizeof(t[0]), cmp_double);
-		printf("%-22s %10.2f %10.2f %8s\n", impls[i].name, t[REPS / 2], t[REPS - 1],
+		printf("%-22s %10.2f %10.2f %8s\n", l->name, t[REPS / 2], t[REPS - 1],
 		       correct ? "yes" : "NO");
 	}
 }
@@ -334,6 +340,7 @@ int main(void)
 	printf("Lock benchmarks: kmm's locks and the pthread equivalents, same run\n");
 	printf("%u CPUs; %d repetitions per figure\n", (unsigned int)sysconf(_SC_NPROCESSORS_ONLN),
 	       REPS);
+	printf("%s", ck_note);
 	kmm_console_set_fd(-1);
 	if (kmm_init("mem=64M lockdep=off"))
 		return 1;
