@@ -58,6 +58,13 @@ KMM_API void *kmm_kmem_cache_alloc(struct kmem_cache *s, gfp_t flags)
 KMM_API void kmm_kmem_cache_free(struct kmem_cache *s, void *objp);
 KMM_API unsigned int kmm_kmem_cache_size(struct kmem_cache *s);
 KMM_API const char *kmm_kmem_cache_name(struct kmem_cache *s);
+/*
+ * slub_debug's validate: check every slab and object of s (red zones,
+ * poison, padding, freelist and counters), report and repair what is
+ * wrong; returns the number of errors reported (BUG and FIX lines).
+ * Meaningful under concurrent use only for caches with debug flags.
+ */
+KMM_API int kmm_kmem_cache_validate(struct kmem_cache *s);
 
 KMM_API void *kmm_kmalloc(size_t size, gfp_t flags) __attribute__((malloc, alloc_size(1)));
 KMM_API void *kmm_kmalloc_array(size_t n, size_t size, gfp_t flags)
@@ -80,6 +87,7 @@ KMM_API void *kmm_kmemdup(const void *src, size_t len, gfp_t gfp)
 #define kmem_cache_zalloc(s, flags)	kmm_kmem_cache_alloc(s, (flags) | __GFP_ZERO)
 #define kmem_cache_free(s, objp)	kmm_kmem_cache_free(s, objp)
 #define kmem_cache_size(s)		kmm_kmem_cache_size(s)
+#define kmem_cache_validate(s)		kmm_kmem_cache_validate(s)
 
 #define kmalloc(size, flags)		kmm_kmalloc(size, flags)
 #define kzalloc(size, flags)		kmm_kmalloc(size, (flags) | __GFP_ZERO)

@@ -9,9 +9,11 @@
  * partial link (next, slabs), page type PGTY_slab, and PG_workingset as
  * "on a node partial list" (6.12's slab_test_node_partial).
  *
- * Object layout (calculate_sizes): [object_size bytes][pad to inuse]
- * [free pointer if stored outside the object][pad to size].  offset is
- * where the free pointer lives; inuse is where debug metadata will go.
+ * Object layout (calculate_sizes): [left red zone: red_left_pad, Z]
+ * [object_size bytes][pad, or right red zone with Z, to inuse][free pointer
+ * if stored outside the object][2 struct track, U][orig_size, kmalloc with
+ * Z and U][pad to size].  offset is where the free pointer lives; objects
+ * start red_left_pad into the slab (slab_obj_base).  See slub_debug.c.
  */
 #ifndef KMM_MM_SLAB_H
 #define KMM_MM_SLAB_H
@@ -71,6 +73,7 @@ struct kmem_cache_node {
 	spinlock_t list_lock;
 	unsigned long nr_partial;
 	struct list_head partial;
+	struct list_head full;		/* debug caches: slabs with no free object */
 	atomic_long_t nr_slabs;
 	atomic_long_t total_objects;
 };
@@ -123,6 +126,8 @@ int kmm___kmem_cache_shrink(struct kmem_cache *s);
 void kmm_kmem_cache_flush(struct kmem_cache *s);
 void kmm_kmem_cache_init(void);
 void *kmm_slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long addr);
+/* kmalloc: size is the requested size (kept by slub_debug for kmalloc red zones). */
+void *kmm_slab_alloc_size(struct kmem_cache *s, gfp_t gfp, unsigned long addr, size_t size);
 void kmm_slab_free(struct kmem_cache *s, struct page *slab, void *object, unsigned long addr);
 /* Free every slab of s, whatever it holds (kmm_exit); returns objects in use. */
 unsigned long kmm_slab_release_all(struct kmem_cache *s);
@@ -135,6 +140,49 @@ struct slabinfo {
 void kmm_get_slabinfo(struct kmem_cache *s, struct slabinfo *sinfo);
 /* The report building blocks (slab_bug / slab_err / slab_fix). */
 void kmm_slab_err(struct kmem_cache *s, struct page *slab, const char *fmt, ...) __printf(3, 4);
+
+/* slub_debug.c */
+#define SLAB_DEBUG_FLAGS (SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | SLAB_POISON | \
+			  SLAB_STORE_USER | SLAB_TRACE | SLAB_FAILSLAB)
+/* Flags that store metadata next to the object ('O' switches them off). */
+#define DEBUG_METADATA_FLAGS (SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER)
+/* Internal: P poisons the object itself (not with a ctor or RCU). */
+#define __OBJECT_POISON ((slab_flags_t)1U << 30)
+#define TRACK_ADDRS_COUNT 16
+/* U: who allocated or freed an object, stored after it (set_track). */
+struct track {
+	unsigned long addr;			/* the caller */
+	unsigned long addrs[TRACK_ADDRS_COUNT];	/* its stack, inline (no stack depot) */
+	unsigned int nr;
+	int cpu;
+	int pid;
+	unsigned long when;			/* jiffies (ms since boot, HZ=1000) */
+};
+extern bool kmm_slub_debug_disable_higher_order;
+slab_flags_t kmm_kmem_cache_flags(slab_flags_t flags, const char *name);
+/* A: should this allocation fail (failslab=)? */
+bool kmm_should_failslab(struct kmem_cache *s, gfp_t gfp);
+void *kmm_debug_slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long addr,
+			   unsigned int orig_size);
+void kmm_debug_slab_free(struct kmem_cache *s, struct page *slab, void *object,
+			 unsigned long addr);
+/* free_slab() for a slab already off every list and uncounted. */
+void kmm_discard_slab_pages(struct kmem_cache *s, struct page *slab);
+void kmm_debug_setup_slab(struct kmem_cache *s, struct page *slab);
+void kmm_debug_init_object(struct kmem_cache *s, void *object);
+void kmm_slab_print_tracking(struct kmem_cache *s, void *object);
+/* kmalloc: an object's requested size (slub_debug_orig_size caches). */
+void kmm_slab_set_orig_size(struct kmem_cache *s, void *object, unsigned int size);
+void kmm_slab_bug(struct kmem_cache *s, const char *fmt, ...) __printf(2, 3);
+void kmm_slab_fix(struct kmem_cache *s, const char *fmt, ...) __printf(2, 3);
+void kmm_print_slab_info(const struct page *slab);
+
+/* kmalloc caches with Z and U keep each object's requested size. */
+static inline bool slub_debug_orig_size(const struct kmem_cache *s)
+{
+	return (s->flags & (SLAB_KMALLOC | SLAB_STORE_USER | SLAB_RED_ZONE)) ==
+	       (SLAB_KMALLOC | SLAB_STORE_USER | SLAB_RED_ZONE);
+}
 
 /* The slab (head page) that addr is in, or NULL when not a slab page. */
 static inline struct page *virt_to_slab(const void *addr)
@@ -269,10 +317,16 @@ static __always_inline bool freeptr_in_range(struct kmem_cache *s, unsigned long
 	return idx * s->size == off;
 }
 
+/* The first object of slab: after the left red zone (fixup_red_left()). */
+static inline unsigned long slab_obj_base(const struct kmem_cache *s, const struct page *slab)
+{
+	return (unsigned long)slab_address(slab) + s->red_left_pad;
+}
+
 /* Is x a valid object start inside slab? */
 static inline bool kmm_slab_valid_pointer(struct kmem_cache *s, struct page *slab, const void *x)
 {
-	unsigned long base = (unsigned long)slab_address(slab);
+	unsigned long base = slab_obj_base(s, slab);
 
 	return x && freeptr_in_range(s, base, base + (unsigned long)slab_counters(slab).objects * s->size, x);
 }

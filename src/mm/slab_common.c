@@ -114,7 +114,7 @@ __setup("slub_min_objects", setup_slub_min_objects2);
 
 /* ---- creation and merging ---------------------------------------------------- */
 
-#define SLAB_NEVER_MERGE (SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER | SLAB_TRACE | \
+#define SLAB_NEVER_MERGE (SLAB_DEBUG_FLAGS | \
 			  SLAB_TYPESAFE_BY_RCU | SLAB_NOLEAKTRACE | SLAB_FAILSLAB | SLAB_NO_MERGE)
 #define SLAB_MERGE_SAME (SLAB_RECLAIM_ACCOUNT | SLAB_CACHE_DMA | SLAB_CACHE_DMA32 | SLAB_ACCOUNT)
 #define CACHE_CREATE_MASK (SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | SLAB_POISON | \
@@ -201,6 +201,7 @@ KMM_API struct kmem_cache *kmm_kmem_cache_create(const char *name, unsigned int 
 		goto out_unlock;
 	}
 	flags &= CACHE_CREATE_MASK & ~SLAB_KMALLOC;
+	flags = kmm_kmem_cache_flags(flags, name);	/* slub_debug= forbids merging */
 	s = find_mergeable(size, align, flags, ctor);
 	if (s) {
 		/* __kmem_cache_alias() */
@@ -299,10 +300,11 @@ static noinline void not_a_slab_object(const void *x)
 }
 
 /* cache_from_obj() with CONFIG_SLAB_FREELIST_HARDENED: the wrong cache. */
-static noinline void wrong_cache(struct kmem_cache *s, struct kmem_cache *cachep)
+static noinline void wrong_cache(struct kmem_cache *s, struct kmem_cache *cachep, void *x)
 {
 	WARN(1, "%s: Wrong slab cache. %s but object is from %s\n", "cache_from_obj", s->name,
 	     cachep->name);
+	kmm_slab_print_tracking(cachep, x);
 }
 
 static noinline void invalid_object_pointer(struct kmem_cache *s, struct page *slab, void *x)
@@ -331,7 +333,7 @@ KMM_API void kmm_kmem_cache_free(struct kmem_cache *s, void *x)
 		return;
 	}
 	if (unlikely(slab->slab_cache != s)) {
-		wrong_cache(s, slab->slab_cache);
+		wrong_cache(s, slab->slab_cache, x);
 		s = slab->slab_cache;	/* freed into the cache it came from */
 	}
 	if (!object_pointer_ok(s, slab, x))
@@ -478,7 +480,7 @@ static __always_inline void *__kmalloc(size_t size, gfp_t flags, unsigned long c
 		if (!s)
 			return NULL;
 	}
-	return kmm_slab_alloc(s, flags, caller);
+	return kmm_slab_alloc_size(s, flags, caller, size);
 }
 
 KMM_API void *kmm_kmalloc(size_t size, gfp_t flags)
@@ -544,6 +546,10 @@ static size_t __ksize(const void *object)
 			return 0;
 		return PAGE_SIZE << compound_order(page);
 	}
+	/* The caller may now use all of it: no kmalloc red zone any more. */
+	kmm_slab_set_orig_size(page->slab_cache, (void *)object, page->slab_cache->object_size);
+	if (page->slab_cache->flags & (SLAB_RED_ZONE | SLAB_POISON))
+		return page->slab_cache->object_size;
 	if (page->slab_cache->flags & (SLAB_TYPESAFE_BY_RCU | SLAB_STORE_USER))
 		return page->slab_cache->inuse;
 	return page->slab_cache->size;

@@ -35,28 +35,6 @@ static __always_inline struct kmem_cache_cpu *raw_cpu_ptr(struct kmem_cache *s)
 
 /* ---- reports ----------------------------------------------------------- */
 
-static void slab_bug(struct kmem_cache *s, const char *msg)
-{
-	pr_err("=============================================================================\n");
-	pr_err("BUG %s (%s): %s\n", s->name, kmm_print_tainted(), msg);
-	pr_err("-----------------------------------------------------------------------------\n\n");
-}
-
-static void print_slab_info(const struct page *slab)
-{
-	union slab_counters c = slab_counters(slab);
-	char flags[128];
-
-	pr_err("Slab 0x%016lx objects=%u used=%u fp=0x%016lx flags=%s\n", (unsigned long)slab,
-	       c.objects, c.inuse, (unsigned long)READ_ONCE(slab->freelist),
-	       kmm_format_page_flags(flags, sizeof(flags), READ_ONCE(slab->flags)));
-}
-
-static void slab_fix(struct kmem_cache *s, const char *msg)
-{
-	pr_err("FIX %s: %s\n", s->name, msg);
-}
-
 void kmm_slab_err(struct kmem_cache *s, struct page *slab, const char *fmt, ...)
 {
 	char buf[160];
@@ -66,9 +44,9 @@ void kmm_slab_err(struct kmem_cache *s, struct page *slab, const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, args);
 	va_end(args);
 	kmm_report_lock();
-	slab_bug(s, buf);
+	kmm_slab_bug(s, "%s", buf);
 	if (slab)
-		print_slab_info(slab);
+		kmm_print_slab_info(slab);
 	kmm_dump_stack();
 	kmm_report_unlock();
 	kmm_add_taint(TAINT_BAD_PAGE, LOCKDEP_NOW_UNRELIABLE);
@@ -78,12 +56,12 @@ void kmm_slab_err(struct kmem_cache *s, struct page *slab, const char *fmt, ...)
 static void freechain_corrupt(struct kmem_cache *s, struct page *slab, void *object, void *fp)
 {
 	kmm_report_lock();
-	slab_bug(s, "Freechain corrupt");
-	print_slab_info(slab);
+	kmm_slab_bug(s, "Freechain corrupt");
+	kmm_print_slab_info(slab);
 	pr_err("Object 0x%016lx @offset=%tu fp=0x%016lx\n\n", (unsigned long)object,
 	       (char *)object - (char *)slab_address(slab), (unsigned long)fp);
 	kmm_dump_stack();
-	slab_fix(s, "Isolate corrupted freechain");
+	kmm_slab_fix(s, "Isolate corrupted freechain");
 	kmm_report_unlock();
 	kmm_add_taint(TAINT_BAD_PAGE, LOCKDEP_NOW_UNRELIABLE);
 }
@@ -219,8 +197,12 @@ static struct page *allocate_slab(struct kmem_cache *s, gfp_t flags, int node)
 	slab->slabs = 0;
 	kmm_mod_node_page_state(NODE_DATA(slab_nid(slab)), cache_vmstat_idx(s), (long)(PAGE_SIZE << order));
 
-	start = slab_address(slab);
+	if (unlikely(kmem_cache_debug(s)))
+		kmm_debug_setup_slab(s, slab);
+	start = (char *)slab_obj_base(s, slab);
 	for (i = 0, p = start; i < cnt.objects; i++, p += s->size) {
+		if (unlikely(kmem_cache_debug(s)))
+			kmm_debug_init_object(s, p);
 		if (unlikely(s->ctor))
 			s->ctor(p);
 		set_freepointer(s, p, i + 1 < cnt.objects ? p + s->size : NULL);
@@ -247,6 +229,11 @@ static void free_slab(struct kmem_cache *s, struct page *slab)
 	__ClearPageSlab(slab);
 	kmm_mod_node_page_state(NODE_DATA(slab_nid(slab)), cache_vmstat_idx(s), -(long)(PAGE_SIZE << order));
 	kmm___free_pages(slab, order);
+}
+
+void kmm_discard_slab_pages(struct kmem_cache *s, struct page *slab)
+{
+	free_slab(s, slab);
 }
 
 static void discard_slab(struct kmem_cache *s, struct page *slab)
@@ -298,7 +285,7 @@ static void deactivate_slab(struct kmem_cache *s, struct page *slab, void *freel
 {
 	unsigned long flags;
 	struct kmem_cache_node *n = get_node(s, slab_nid(slab));
-	unsigned long base = (unsigned long)slab_address(slab);
+	unsigned long base = slab_obj_base(s, slab);
 	unsigned long end = base + (unsigned long)slab_counters(slab).objects * s->size;
 	void *tail = NULL, *iter = freelist, *next;
 	union slab_counters old, new;
@@ -554,7 +541,7 @@ retry_load_slab:
 
 load_freelist:
 	/* c->lock held, TID_BUSY set, freelist belongs to c->slab. */
-	base = (unsigned long)slab_address(slab);
+	base = slab_obj_base(s, slab);
 	end = base + (unsigned long)slab_counters(slab).objects * s->size;
 	WRITE_ONCE(c->base, base);
 	WRITE_ONCE(c->end, end);
@@ -603,6 +590,15 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfpflags, un
 
 void *kmm_slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long addr)
 {
+	if (unlikely(kmem_cache_debug(s)))
+		return kmm_debug_slab_alloc(s, gfp, addr, s->object_size);
+	return slab_alloc(s, gfp, addr);
+}
+
+void *kmm_slab_alloc_size(struct kmem_cache *s, gfp_t gfp, unsigned long addr, size_t size)
+{
+	if (unlikely(kmem_cache_debug(s)))
+		return kmm_debug_slab_alloc(s, gfp, addr, (unsigned int)size);
 	return slab_alloc(s, gfp, addr);
 }
 
@@ -695,6 +691,10 @@ static __always_inline void do_slab_free(struct kmem_cache *s, struct page *slab
 
 void kmm_slab_free(struct kmem_cache *s, struct page *slab, void *object, unsigned long addr)
 {
+	if (unlikely(kmem_cache_debug(s))) {
+		kmm_debug_slab_free(s, slab, object, addr);
+		return;
+	}
 	do_slab_free(s, slab, object, object, 1, addr);
 }
 
@@ -789,7 +789,7 @@ int kmm___kmem_cache_shrink(struct kmem_cache *s)
 static void list_slab_objects(struct kmem_cache *s, struct page *slab, const char *text)
 {
 	union slab_counters c = slab_counters(slab);
-	unsigned long base = (unsigned long)slab_address(slab);
+	unsigned long base = slab_obj_base(s, slab);
 	unsigned long end = base + (unsigned long)c.objects * s->size;
 	unsigned char map[(MAX_OBJS_PER_PAGE + 7) / 8];
 	unsigned int i, n = 0;
@@ -809,7 +809,8 @@ static void list_slab_objects(struct kmem_cache *s, struct page *slab, const cha
 		if (!(map[i / 8] & (1 << (i % 8)))) {
 			p = (char *)base + (size_t)i * s->size;
 			pr_err("Object 0x%016lx @offset=%tu\n", (unsigned long)p,
-			       (char *)p - (char *)base);
+			       (char *)p - (char *)slab_address(slab));
+			kmm_slab_print_tracking(s, p);
 		}
 	}
 	kmm_report_unlock();
@@ -869,8 +870,10 @@ unsigned long kmm_slab_release_all(struct kmem_cache *s)
 			remove_partial(get_node(s, slab_nid(slab)), slab);
 		discard_slab(s, slab);
 	}
-	for_each_online_node(node)
+	for_each_online_node(node) {
 		INIT_LIST_HEAD(&get_node(s, node)->partial);
+		INIT_LIST_HEAD(&get_node(s, node)->full);
+	}
 	return inuse;
 }
 

@@ -77,18 +77,41 @@ static int calculate_order(unsigned int size)
 
 static bool calculate_sizes(struct kmem_cache *s)
 {
+	slab_flags_t flags = s->flags;
 	unsigned int size = s->object_size;
 	int order;
 
+	/* P poisons the object only when nothing lives in it while free. */
+	if ((flags & SLAB_POISON) && !(flags & SLAB_TYPESAFE_BY_RCU) && !s->ctor)
+		s->flags |= __OBJECT_POISON;
+	else
+		s->flags &= ~__OBJECT_POISON;
 	size = ALIGN(size, (unsigned int)sizeof(void *));
+	/* Z: a right red zone of at least a word, even when the size is aligned. */
+	if ((flags & SLAB_RED_ZONE) && size == s->object_size)
+		size += sizeof(void *);
 	s->inuse = size;
-	if ((s->flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON)) || s->ctor) {
+	s->red_left_pad = 0;
+	if ((flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON)) || s->ctor ||
+	    ((flags & SLAB_RED_ZONE) &&
+	     (s->object_size < sizeof(void *) || slub_debug_orig_size(s)))) {
 		/* The object's contents must survive: the pointer goes after it. */
 		s->offset = size;
 		size += sizeof(void *);
 	} else {
 		/* Mid-object, away from small over- and underflows. */
 		s->offset = ALIGN_DOWN(s->object_size / 2, (unsigned int)sizeof(void *));
+	}
+	if (flags & SLAB_STORE_USER) {
+		size += 2 * (unsigned int)sizeof(struct track);
+		if (flags & SLAB_KMALLOC)
+			size += sizeof(unsigned int);	/* orig_size */
+	}
+	if (flags & SLAB_RED_ZONE) {
+		/* A word of padding before the next object's left red zone. */
+		size += sizeof(void *);
+		s->red_left_pad = ALIGN((unsigned int)sizeof(void *), s->align);
+		size += s->red_left_pad;
 	}
 	size = ALIGN(size, s->align);
 	s->size = size;
@@ -138,6 +161,7 @@ static void init_kmem_cache_node(struct kmem_cache_node *n)
 	memset(n, 0, sizeof(*n));
 	spin_lock_init(&n->list_lock);
 	INIT_LIST_HEAD(&n->partial);
+	INIT_LIST_HEAD(&n->full);
 }
 
 /* The first kmem_cache_node, from a slab of its own cache (slab_state DOWN). */
@@ -243,11 +267,21 @@ int kmm___kmem_cache_create(struct kmem_cache *s, const char *name, unsigned int
 	s->name = name;
 	s->object_size = size;
 	s->align = align;
+	/* slub_debug=; the boot caches describe caches and stay undebugged. */
+	if (strcmp(name, "kmem_cache") && strcmp(name, "kmem_cache_node"))
+		flags = kmm_kmem_cache_flags(flags, name);
 	s->flags = flags;
 	s->ctor = ctor;
 	s->random = get_random_long();
 	if (!calculate_sizes(s))
 		return -EINVAL;
+	/* O: no metadata where it would raise the slab's minimum order. */
+	if (kmm_slub_debug_disable_higher_order && get_order(s->size) > get_order(s->object_size)) {
+		s->flags &= ~DEBUG_METADATA_FLAGS;
+		s->offset = 0;
+		if (!calculate_sizes(s))
+			return -EINVAL;
+	}
 	set_min_partial(s, (unsigned long)(fls_(s->size) - 1) / 2);
 	set_cpu_partial(s);
 	if (!init_kmem_cache_nodes(s))

@@ -7,6 +7,8 @@
  * there.  Every object carries its owner's stamp, checked at free, so an
  * object handed out twice is caught.  At the end everything is freed,
  * the cache is destroyed without a report, and every page is back.
+ * With slub_debug=FZPU a thread validates the caches all along, and at
+ * the end validation of every cache finds nothing.
  */
 #define _GNU_SOURCE
 #include "kmm_test.h"
@@ -168,6 +170,32 @@ static void shrink_all(void)
 	pthread_mutex_unlock(&kmm_slab_mutex);
 }
 
+static atomic_int stop_validating;
+
+/* kmem_cache_validate() on every cache; returns the errors. */
+static int validate_all(bool debug_only)
+{
+	struct kmem_cache *s;
+	int errors = 0;
+
+	pthread_mutex_lock(&kmm_slab_mutex);
+	list_for_each_entry(s, &kmm_slab_caches, list)
+		if (!debug_only || (s->flags & SLAB_DEBUG_FLAGS))
+			errors += kmem_cache_validate(s);
+	pthread_mutex_unlock(&kmm_slab_mutex);
+	return errors;
+}
+
+/* Validation while the workers run (debug caches are under list_lock). */
+static void *validator(void *arg)
+{
+	atomic_long *errors = arg;
+
+	while (!atomic_load(&stop_validating))
+		atomic_fetch_add(errors, validate_all(true));
+	return NULL;
+}
+
 static unsigned long active_objects(void)
 {
 	struct kmem_cache *s;
@@ -186,8 +214,10 @@ static unsigned long active_objects(void)
 
 static void run(const char *cmdline)
 {
-	pthread_t th[NR_THREADS];
+	pthread_t th[NR_THREADS], vth;
 	unsigned long before, objs_before;
+	bool debug = strstr(cmdline, "slub_debug") != NULL;
+	atomic_long verrors = 0;
 	int i, round;
 
 	diag("%s", cmdline);
@@ -197,12 +227,24 @@ static void run(const char *cmdline)
 	objs_before = active_objects();
 	for (round = 0; round < 2; round++) {
 		cache = kmem_cache_create("stress", 72, 0, SLAB_NO_MERGE, NULL);
+		atomic_store(&stop_validating, 0);
+		if (debug) {
+			ok(cache->flags & SLAB_RED_ZONE, "round %d: the cache has red zones", round);
+			pthread_create(&vth, NULL, validator, &verrors);
+		}
 		for (i = 0; i < NR_THREADS; i++)
 			pthread_create(&th[i], NULL, worker, (void *)(long)i);
 		for (i = 0; i < NR_THREADS; i++)
 			pthread_join(th[i], NULL);
+		if (debug) {
+			atomic_store(&stop_validating, 1);
+			pthread_join(vth, NULL);
+			is_int(atomic_load(&verrors), 0, "round %d: validation during the run: nothing", round);
+		}
 		for (i = 0; i < NR_THREADS; i++)
 			drain_box(i);
+		if (debug)
+			is_int(validate_all(false), 0, "round %d: validation of every cache: nothing", round);
 		is_int(atomic_load(&bad_stamps), 0, "round %d: no object was handed out twice", round);
 		is_int(atomic_load(&alloc_failures), 0, "round %d: no allocation failed", round);
 		kmm_dmesg_clear();
@@ -231,5 +273,9 @@ int main(void)
 	run("mem=256M debug_pagealloc=on");
 	/* Lock validation on: the slab locks nest as the kernel's do. */
 	run("mem=256M numa=fake=2 lockdep=on");
+	/* slub_debug on every cache, including kmalloc, across two nodes. */
+	ops /= 4;	/* every operation takes a lock and saves a stack */
+	run("mem=256M slub_debug=FZPU");
+	run("mem=256M numa=fake=2 slub_debug=FZPU");
 	return done_testing();
 }

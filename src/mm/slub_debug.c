@@ -1,0 +1,898 @@
+// SPDX-License-Identifier: MIT
+/*
+ * slub_debug (Linux 6.12 mm/slub.c semantics, Documentation/mm/slub.rst):
+ * the slub_debug= boot parameter, red zones (Z), poisoning (P), alloc and
+ * free tracking (U), tracing (T), failslab (A), consistency checks on
+ * free (F), the reports in the kernel's format with their repairs, and
+ * kmem_cache_validate().  The slub_debug= and failslab= parameters are
+ * in slub_debug_param.c.
+ *
+ * A debug cache takes the kernel's debug paths: no per-CPU slab and no
+ * lockless fast path; every allocation and free of one of its objects
+ * runs under the node's list_lock (alloc_single_from_partial,
+ * free_to_partial_list), and slabs with no free object are kept on the
+ * node's full list (the kernel keeps that list only with U; kmm keeps it
+ * for every debug cache, so that validation sees every slab).
+ *
+ * Object layout with debugging (calculate_sizes in slub_init.c):
+ *   [left red zone: red_left_pad]
+ *   object start -> [object_size bytes][right red zone to inuse]
+ *   [free pointer, when it cannot live inside the object]
+ *   [struct track alloc, struct track free: U]
+ *   [unsigned int orig_size: kmalloc caches with U]
+ *   [a word of red zone, padding (POISON_INUSE) to size]
+ *
+ * Addresses are printed in full (0x%016lx), as everywhere in kmm: the
+ * kernel's %p hashes them, kmm has no reason to.
+ *
+ * Jiffies: milliseconds since boot (HZ=1000), for the tracks' age.
+ */
+#define _GNU_SOURCE
+#include "mm/slab.h"
+#include "kernel/internal.h"
+#include <kmm/stacktrace.h>
+#include <kmm/smp.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <string.h>
+#include <time.h>
+
+#define POISON_INUSE		0x5a	/* padding, and slabs before use */
+#define POISON_FREE		0x6b	/* a free object */
+#define POISON_END		0xa5	/* its last byte */
+#define SLUB_RED_INACTIVE	0xbb	/* red zone of a free object */
+#define SLUB_RED_ACTIVE		0xcc	/* red zone of an allocated object */
+
+
+enum track_item { TRACK_ALLOC, TRACK_FREE };
+
+#define MAP_LONGS(n) (((n) + BITS_PER_LONG - 1) / BITS_PER_LONG)
+
+/* ---- layout helpers ----------------------------------------------------------- */
+
+static inline bool freeptr_outside_object(const struct kmem_cache *s)
+{
+	return s->offset >= s->inuse;
+}
+
+/* Where the metadata after the free pointer starts (get_info_end()). */
+static inline unsigned int get_info_end(const struct kmem_cache *s)
+{
+	return freeptr_outside_object(s) ? s->inuse + (unsigned int)sizeof(void *) : s->inuse;
+}
+
+static inline struct track *get_track(struct kmem_cache *s, void *object, enum track_item alloc)
+{
+	return (struct track *)((char *)object + get_info_end(s)) + alloc;
+}
+
+static inline unsigned int *orig_size_ptr(struct kmem_cache *s, void *object)
+{
+	return (unsigned int *)((char *)object + get_info_end(s) + 2 * sizeof(struct track));
+}
+
+static inline unsigned int size_from_object(const struct kmem_cache *s)
+{
+	return (s->flags & SLAB_RED_ZONE) ? s->size - s->red_left_pad : s->size;
+}
+
+static inline unsigned int get_orig_size(struct kmem_cache *s, void *object)
+{
+	return slub_debug_orig_size(s) ? *orig_size_ptr(s, object) : s->object_size;
+}
+
+void kmm_slab_set_orig_size(struct kmem_cache *s, void *object, unsigned int size)
+{
+	if (slub_debug_orig_size(s))
+		*orig_size_ptr(s, object) = min(size, s->object_size);
+}
+
+/* Jiffies for the tracks: milliseconds (HZ=1000) of the coarse monotonic
+ * clock, which costs no system call and is only used for ages. */
+static inline unsigned long jiffies_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (unsigned long)ts.tv_sec * 1000 + (unsigned long)ts.tv_nsec / 1000000;
+}
+
+static inline bool check_valid_pointer(struct kmem_cache *s, struct page *slab, void *object)
+{
+	return !object || kmm_slab_valid_pointer(s, slab, object);
+}
+
+static inline void set_counters(struct page *slab, union slab_counters c)
+{
+	__atomic_store_n(&slab->counters, c.counters, __ATOMIC_RELAXED);
+}
+
+/* ---- tracking (U) ----------------------------------------------------------------- */
+
+static __thread unsigned long stack_lo, stack_hi;
+static __thread int track_pid;
+
+/*
+ * A frame-pointer walk (the tree builds with -fno-omit-frame-pointer):
+ * much cheaper than the unwinder behind kmm_stack_trace_save, which
+ * matters because U saves a stack at every allocation and free.  Frames
+ * are followed only while they stay inside this thread's stack.
+ */
+noinline __attribute__((no_sanitize("address")))
+static unsigned int save_stack_fp(unsigned long *store, unsigned int size, unsigned int skip)
+{
+	unsigned long *fp = __builtin_frame_address(0);
+	unsigned int n = 0;
+
+	if (!stack_hi) {
+		pthread_attr_t attr;
+		void *addr;
+		size_t len;
+
+		if (pthread_getattr_np(pthread_self(), &attr))
+			return 0;
+		pthread_attr_getstack(&attr, &addr, &len);
+		pthread_attr_destroy(&attr);
+		stack_lo = (unsigned long)addr;
+		stack_hi = stack_lo + len;
+	}
+	while (n < size) {
+		unsigned long *next, ret;
+
+		if ((unsigned long)fp < stack_lo || (unsigned long)fp + 16 > stack_hi ||
+		    ((unsigned long)fp & 7))
+			break;
+		next = (unsigned long *)fp[0];
+		ret = fp[1];
+		if (!ret)
+			break;
+		if (skip)
+			skip--;
+		else
+			store[n++] = ret;
+		if (next <= fp)
+			break;
+		fp = next;
+	}
+	return n;
+}
+
+static void set_track(struct kmem_cache *s, void *object, enum track_item alloc, unsigned long addr)
+{
+	struct track *p = get_track(s, object, alloc);
+
+	if (!track_pid)
+		track_pid = kmm_current_pid();
+	p->nr = save_stack_fp(p->addrs, TRACK_ADDRS_COUNT, 2);
+	p->addr = addr;
+	p->cpu = kmm_this_cpu();
+	p->pid = track_pid;
+	p->when = jiffies_now();
+}
+
+static void init_tracking(struct kmem_cache *s, void *object)
+{
+	if (s->flags & SLAB_STORE_USER)
+		memset(get_track(s, object, TRACK_ALLOC), 0, 2 * sizeof(struct track));
+}
+
+static void print_track(const char *s, struct track *t, unsigned long pr_time)
+{
+	char sym[KSYM_SYMBOL_LEN];
+
+	if (!t->addr)
+		return;
+	kmm_sprint_symbol(sym, t->addr);
+	pr_err("%s in %s age=%lu cpu=%u pid=%d\n", s, sym, pr_time - t->when, t->cpu, t->pid);
+	if (t->nr)
+		kmm_stack_trace_print(t->addrs, t->nr, 0);
+}
+
+void kmm_slab_print_tracking(struct kmem_cache *s, void *object)
+{
+	unsigned long pr_time = jiffies_now();
+	struct page *slab;
+
+	if (!(s->flags & SLAB_STORE_USER) || !object)
+		return;
+	slab = virt_to_slab(object);
+	if (!slab || slab->slab_cache != s || !kmm_slab_valid_pointer(s, slab, object))
+		return;
+	print_track("Allocated", get_track(s, object, TRACK_ALLOC), pr_time);
+	print_track("Freed", get_track(s, object, TRACK_FREE), pr_time);
+}
+
+/* ---- report building blocks --------------------------------------------------------- */
+
+/* Errors reported by this thread: kmem_cache_validate() returns the count. */
+static __thread int slab_errors;
+
+void kmm_slab_bug(struct kmem_cache *s, const char *fmt, ...)
+{
+	char buf[192];
+	va_list args;
+
+	va_start(args, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, args);
+	va_end(args);
+	slab_errors++;
+	pr_err("=============================================================================\n");
+	pr_err("BUG %s (%s): %s\n", s->name, kmm_print_tainted(), buf);
+	pr_err("-----------------------------------------------------------------------------\n\n");
+}
+
+void kmm_slab_fix(struct kmem_cache *s, const char *fmt, ...)
+{
+	char buf[192];
+	va_list args;
+
+	va_start(args, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, args);
+	va_end(args);
+	slab_errors++;
+	pr_err("FIX %s: %s\n", s->name, buf);
+}
+
+void kmm_print_slab_info(const struct page *slab)
+{
+	union slab_counters c = slab_counters(slab);
+	char flags[128];
+
+	pr_err("Slab 0x%016lx objects=%u used=%u fp=0x%016lx flags=%s\n", (unsigned long)slab,
+	       c.objects, c.inuse, (unsigned long)READ_ONCE(slab->freelist),
+	       kmm_format_page_flags(flags, sizeof(flags), READ_ONCE(slab->flags)));
+}
+
+static void print_section(const char *level, const char *text, void *addr, unsigned int length)
+{
+	kmm_print_hex_dump(level, text, DUMP_PREFIX_ADDRESS, 16, 1, addr, length, true);
+}
+
+static void print_trailer(struct kmem_cache *s, struct page *slab, u8 *p)
+{
+	u8 *addr = slab_address(slab);
+	unsigned int off;
+
+	kmm_slab_print_tracking(s, p);
+	kmm_print_slab_info(slab);
+	pr_err("Object 0x%016lx @offset=%tu fp=0x%016lx\n\n", (unsigned long)p, p - addr,
+	       (unsigned long)get_freepointer(s, p));
+	if (s->flags & SLAB_RED_ZONE)
+		print_section(KERN_ERR, "Redzone  ", p - s->red_left_pad, s->red_left_pad);
+	else if (p > addr + 16)
+		print_section(KERN_ERR, "Bytes b4 ", p - 16, 16);
+	print_section(KERN_ERR, "Object   ", p, min(s->object_size, (unsigned int)PAGE_SIZE));
+	if (s->flags & SLAB_RED_ZONE)
+		print_section(KERN_ERR, "Redzone  ", p + s->object_size, s->inuse - s->object_size);
+	off = get_info_end(s);
+	if (s->flags & SLAB_STORE_USER)
+		off += 2 * (unsigned int)sizeof(struct track);
+	if (slub_debug_orig_size(s))
+		off += sizeof(unsigned int);
+	if (off != size_from_object(s))
+		print_section(KERN_ERR, "Padding  ", p + off, size_from_object(s) - off);
+	kmm_dump_stack();
+}
+
+static void object_err(struct kmem_cache *s, struct page *slab, u8 *object, const char *reason)
+{
+	kmm_report_lock();
+	kmm_slab_bug(s, "%s", reason);
+	print_trailer(s, slab, object);
+	kmm_report_unlock();
+	kmm_add_taint(TAINT_BAD_PAGE, LOCKDEP_NOW_UNRELIABLE);
+}
+
+static void restore_bytes(struct kmem_cache *s, const char *message, u8 data, u8 *from, u8 *to)
+{
+	kmm_slab_fix(s, "Restoring %s 0x%016lx-0x%016lx=0x%x", message, (unsigned long)from,
+		     (unsigned long)(to - 1), data);
+	memset(from, data, (size_t)(to - from));
+}
+
+#define PATTERN_BYTES 512
+#define PATTERN(v) { [0 ... PATTERN_BYTES - 1] = (v) }
+static const u8 patterns[5][PATTERN_BYTES] = {
+	PATTERN(POISON_INUSE), PATTERN(POISON_FREE), PATTERN(POISON_END),
+	PATTERN(SLUB_RED_INACTIVE), PATTERN(SLUB_RED_ACTIVE),
+};
+
+static const u8 *pattern_buf(u8 value)
+{
+	int i;
+
+	for (i = 0; i < 5; i++)
+		if (patterns[i][0] == value)
+			return patterns[i];
+	return NULL;
+}
+
+/* The first byte that is not value, or NULL: memcmp against a pattern. */
+static u8 *memchr_inv(u8 *p, u8 value, size_t bytes)
+{
+	unsigned long pattern = 0x0101010101010101UL * value, w;
+	const u8 *pat = bytes >= 64 ? pattern_buf(value) : NULL;
+
+	if (pat) {
+		while (bytes >= PATTERN_BYTES && !memcmp(p, pat, PATTERN_BYTES)) {
+			p += PATTERN_BYTES;
+			bytes -= PATTERN_BYTES;
+		}
+		if (bytes < PATTERN_BYTES && !memcmp(p, pat, bytes))
+			return NULL;
+	}
+	for (; bytes && ((unsigned long)p & 7); p++, bytes--)
+		if (*p != value)
+			return p;
+	for (; bytes >= 8; p += 8, bytes -= 8) {
+		memcpy(&w, p, 8);
+		if (w != pattern)
+			break;
+	}
+	for (; bytes; p++, bytes--)
+		if (*p != value)
+			return p;
+	return NULL;
+}
+
+/* 1 when bytes at start all equal value; else report, repair, 0. */
+static int check_bytes_and_report(struct kmem_cache *s, struct page *slab, u8 *object,
+				  const char *what, u8 *start, unsigned int value, unsigned int bytes)
+{
+	u8 *addr = slab_address(slab), *fault, *end;
+
+	fault = memchr_inv(start, (u8)value, bytes);
+	if (!fault)
+		return 1;
+	end = start + bytes;
+	while (end > fault && end[-1] == value)
+		end--;
+	kmm_report_lock();
+	kmm_slab_bug(s, "%s overwritten", what);
+	pr_err("0x%016lx-0x%016lx @offset=%tu. First byte 0x%x instead of 0x%x\n",
+	       (unsigned long)fault, (unsigned long)(end - 1), fault - addr, fault[0], value);
+	restore_bytes(s, what, (u8)value, fault, end);
+	kmm_report_unlock();
+	return 0;
+}
+
+/* ---- object state ----------------------------------------------------------------- */
+
+static void init_object(struct kmem_cache *s, void *object, u8 val)
+{
+	u8 *p = object;
+	unsigned int poison_size = s->object_size;
+
+	if (s->flags & SLAB_RED_ZONE) {
+		memset(p - s->red_left_pad, val, s->red_left_pad);
+		if (slub_debug_orig_size(s) && val == SLUB_RED_ACTIVE) {
+			/* kmalloc: the bytes past the request are red zone too. */
+			poison_size = get_orig_size(s, object);
+		}
+	}
+	if (s->flags & __OBJECT_POISON) {
+		memset(p, POISON_FREE, poison_size - 1);
+		p[poison_size - 1] = POISON_END;
+	}
+	if (s->flags & SLAB_RED_ZONE)
+		memset(p + poison_size, val, s->inuse - poison_size);
+}
+
+void kmm_debug_init_object(struct kmem_cache *s, void *object)
+{
+	if (s->flags & (SLAB_RED_ZONE | SLAB_POISON))
+		init_object(s, object, SLUB_RED_INACTIVE);
+	init_tracking(s, object);
+}
+
+/* setup_slab_debug(): the whole slab starts as POISON_INUSE. */
+void kmm_debug_setup_slab(struct kmem_cache *s, struct page *slab)
+{
+	if (s->flags & SLAB_POISON)
+		memset(slab_address(slab), POISON_INUSE, PAGE_SIZE << slab_order(slab));
+}
+
+static int check_pad_bytes(struct kmem_cache *s, struct page *slab, u8 *p)
+{
+	unsigned int off = get_info_end(s);
+
+	if (s->flags & SLAB_STORE_USER)
+		off += 2 * (unsigned int)sizeof(struct track);
+	if (slub_debug_orig_size(s))
+		off += sizeof(unsigned int);
+	if (size_from_object(s) == off)
+		return 1;
+	return check_bytes_and_report(s, slab, p, "Object padding", p + off, POISON_INUSE,
+				      size_from_object(s) - off);
+}
+
+/* The bytes after the last object (slab_pad_check()). */
+static int slab_pad_check(struct kmem_cache *s, struct page *slab)
+{
+	u8 *start, *fault, *end, *pad;
+	unsigned int length, remainder;
+
+	if (!(s->flags & SLAB_POISON))
+		return 1;
+	start = slab_address(slab);
+	length = (unsigned int)(PAGE_SIZE << slab_order(slab));
+	end = start + length;
+	remainder = length % s->size;
+	if (!remainder)
+		return 1;
+	pad = end - remainder;
+	fault = memchr_inv(pad, POISON_INUSE, remainder);
+	if (!fault)
+		return 1;
+	while (end > fault && end[-1] == POISON_INUSE)
+		end--;
+	kmm_slab_err(s, slab, "Padding overwritten. 0x%016lx-0x%016lx @offset=%tu",
+		     (unsigned long)fault, (unsigned long)(end - 1), fault - start);
+	kmm_report_lock();
+	print_section(KERN_ERR, "Padding ", pad, remainder);
+	restore_bytes(s, "slab padding", POISON_INUSE, fault, end);
+	kmm_report_unlock();
+	return 0;
+}
+
+static int check_object(struct kmem_cache *s, struct page *slab, void *object, u8 val)
+{
+	u8 *p = object, *endobject = p + s->object_size;
+	int ret = 1;
+
+	/* The report lock (a gettid() away) is taken only to report. */
+	if (s->flags & SLAB_RED_ZONE) {
+		if (!check_bytes_and_report(s, slab, object, "Left Redzone", p - s->red_left_pad,
+					    val, s->red_left_pad))
+			ret = 0;
+		if (!check_bytes_and_report(s, slab, object, "Right Redzone", endobject, val,
+					    s->inuse - s->object_size))
+			ret = 0;
+		if (slub_debug_orig_size(s) && val == SLUB_RED_ACTIVE) {
+			unsigned int orig_size = get_orig_size(s, object);
+
+			if (s->object_size > orig_size &&
+			    !check_bytes_and_report(s, slab, object, "kmalloc Redzone", p + orig_size,
+						    val, s->object_size - orig_size))
+				ret = 0;
+		}
+	} else if ((s->flags & SLAB_POISON) && s->object_size < s->inuse) {
+		if (!check_bytes_and_report(s, slab, p, "Alignment padding", endobject,
+					    POISON_INUSE, s->inuse - s->object_size))
+			ret = 0;
+	}
+	if (s->flags & SLAB_POISON) {
+		if (val != SLUB_RED_ACTIVE && (s->flags & __OBJECT_POISON)) {
+			if (!check_bytes_and_report(s, slab, p, "Poison", p, POISON_FREE,
+						    s->object_size - 1))
+				ret = 0;
+			if (!check_bytes_and_report(s, slab, p, "End Poison", p + s->object_size - 1,
+						    POISON_END, 1))
+				ret = 0;
+		}
+		if (!check_pad_bytes(s, slab, p))
+			ret = 0;
+	}
+	/* An allocated object's free pointer may be the caller's data. */
+	if ((freeptr_outside_object(s) || val != SLUB_RED_ACTIVE) &&
+	    !check_valid_pointer(s, slab, get_freepointer(s, p))) {
+		object_err(s, slab, p, "Freepointer corrupt");
+		/* Zap it: the rest of the free objects of this slab are lost. */
+		set_freepointer(s, p, NULL);
+		ret = 0;
+	} else if (!ret) {
+		kmm_report_lock();
+		print_trailer(s, slab, p);
+		kmm_report_unlock();
+		kmm_add_taint(TAINT_BAD_PAGE, LOCKDEP_NOW_UNRELIABLE);
+	}
+	return ret;
+}
+
+static unsigned int max_objects(struct kmem_cache *s, struct page *slab)
+{
+	return min((unsigned int)((PAGE_SIZE << slab_order(slab)) / s->size),
+		   (unsigned int)MAX_OBJS_PER_PAGE);
+}
+
+static int check_slab(struct kmem_cache *s, struct page *slab)
+{
+	union slab_counters c = slab_counters(slab);
+	unsigned int maxobj;
+
+	if (!PageSlab(slab)) {
+		kmm_slab_err(s, slab, "Not a valid slab page");
+		return 0;
+	}
+	maxobj = max_objects(s, slab);
+	if (c.objects > maxobj) {
+		kmm_slab_err(s, slab, "objects %u > max %u", c.objects, maxobj);
+		return 0;
+	}
+	if (c.inuse > c.objects) {
+		kmm_slab_err(s, slab, "inuse %u > max %u", c.inuse, c.objects);
+		return 0;
+	}
+	slab_pad_check(s, slab);
+	return 1;
+}
+
+static void quarantine_slab(struct kmem_cache_node *n, struct page *slab);
+
+/*
+ * Is search on the slab's freelist?  Walks it, cuts it at a corrupt
+ * pointer, and fixes the counters (on_freelist()).  search NULL: a check.
+ */
+static bool on_freelist(struct kmem_cache *s, struct kmem_cache_node *n, struct page *slab,
+			void *search)
+{
+	union slab_counters c = slab_counters(slab);
+	void *fp = slab->freelist, *object = NULL;
+	unsigned int nr = 0, maxobj;
+
+	while (fp && nr <= c.objects) {
+		if (fp == search)
+			return true;
+		if (!check_valid_pointer(s, slab, fp)) {
+			if (object) {
+				object_err(s, slab, object, "Freechain corrupt");
+				set_freepointer(s, object, NULL);
+			} else {
+				kmm_slab_err(s, slab, "Freepointer corrupt");
+				quarantine_slab(n, slab);
+				kmm_slab_fix(s, "Freelist cleared");
+				return false;
+			}
+			break;
+		}
+		object = fp;
+		fp = get_freepointer(s, object);
+		nr++;
+	}
+	maxobj = max_objects(s, slab);
+	if (c.objects != maxobj) {
+		kmm_slab_err(s, slab, "Wrong number of objects. Found %d but should be %d",
+			     c.objects, maxobj);
+		c.objects = maxobj;
+		set_counters(slab, c);
+		kmm_slab_fix(s, "Number of objects adjusted");
+	}
+	if (c.inuse != c.objects - nr) {
+		kmm_slab_err(s, slab, "Wrong object count. Counter is %d but counted were %d",
+			     c.inuse, c.objects - nr);
+		c.inuse = c.objects - nr;
+		set_counters(slab, c);
+		kmm_slab_fix(s, "Object count adjusted");
+	}
+	return search == NULL;
+}
+
+/* T: each alloc and free of the cache (trace()). */
+static void trace(struct kmem_cache *s, struct page *slab, void *object, int alloc)
+{
+	if (!(s->flags & SLAB_TRACE))
+		return;
+	kmm_report_lock();
+	pr_info("TRACE %s %s 0x%016lx inuse=%d fp=0x%016lx\n", s->name, alloc ? "alloc" : "free",
+		(unsigned long)object, slab_counters(slab).inuse,
+		(unsigned long)READ_ONCE(slab->freelist));
+	if (!alloc)
+		print_section(KERN_INFO, "Object ", object, s->object_size);
+	kmm_dump_stack();
+	kmm_report_unlock();
+}
+
+/* ---- the debug allocation and free paths ----------------------------------------- */
+
+static bool alloc_debug_processing(struct kmem_cache *s, struct page *slab, void *object,
+				   unsigned int orig_size)
+{
+	if (s->flags & SLAB_CONSISTENCY_CHECKS) {
+		if (!check_slab(s, slab))
+			goto bad;
+		if (!check_valid_pointer(s, slab, object)) {
+			object_err(s, slab, object, "Freelist Pointer check fails");
+			goto bad;
+		}
+		if (!check_object(s, slab, object, SLUB_RED_INACTIVE))
+			goto bad;
+	}
+	trace(s, slab, object, 1);
+	kmm_slab_set_orig_size(s, object, orig_size);
+	init_object(s, object, SLUB_RED_ACTIVE);
+	return true;
+bad:
+	return false;
+}
+
+/*
+ * A slab whose freelist cannot be trusted is taken out of use, as the
+ * kernel does (it marks it frozen): every object counts as used, it is on
+ * no list, validation no longer looks at it, and its free objects are
+ * never handed out again.  Objects their callers still own can be freed
+ * into it.  With n->list_lock held.
+ */
+static void quarantine_slab(struct kmem_cache_node *n, struct page *slab)
+{
+	union slab_counters c = slab_counters(slab);
+
+	if (c.frozen)
+		return;
+	if (slab_test_node_partial(slab))
+		remove_partial(n, slab);
+	else
+		list_del_init(&slab->slab_list);	/* the full list */
+	c.inuse = c.objects;
+	c.frozen = 1;
+	set_counters(slab, c);
+	WRITE_ONCE(slab->freelist, NULL);
+}
+
+static void mark_all_used(struct kmem_cache *s, struct kmem_cache_node *n, struct page *slab)
+{
+	kmm_slab_fix(s, "Marking all objects used");
+	quarantine_slab(n, slab);
+}
+
+/* With n->list_lock held: one object of a partial slab, or NULL. */
+static void *alloc_single(struct kmem_cache *s, struct kmem_cache_node *n, struct page *slab,
+			  unsigned int orig_size, unsigned long addr)
+{
+	void *object = slab->freelist, *next;
+	union slab_counters c;
+
+	if (unlikely(!object)) {
+		quarantine_slab(n, slab);	/* cannot happen: be safe */
+		return NULL;
+	}
+	/* The free pointer first: the debug processing may overwrite it. */
+	next = get_freepointer(s, object);
+	if (!alloc_debug_processing(s, slab, object, orig_size)) {
+		mark_all_used(s, n, slab);
+		return NULL;
+	}
+	if (unlikely(!check_valid_pointer(s, slab, next))) {
+		kmm_report_lock();
+		kmm_slab_bug(s, "Freechain corrupt");
+		kmm_print_slab_info(slab);
+		pr_err("Object 0x%016lx @offset=%tu fp=0x%016lx\n\n", (unsigned long)object,
+		       (char *)object - (char *)slab_address(slab), (unsigned long)next);
+		kmm_dump_stack();
+		kmm_slab_fix(s, "Isolate corrupted freechain");
+		kmm_report_unlock();
+		kmm_add_taint(TAINT_BAD_PAGE, LOCKDEP_NOW_UNRELIABLE);
+		/* This object is handed out; the rest of the slab is out of use. */
+		quarantine_slab(n, slab);
+		if (s->flags & SLAB_STORE_USER)
+			set_track(s, object, TRACK_ALLOC, addr);
+		return object;
+	} else {
+		c = slab_counters(slab);
+		c.inuse++;
+		set_counters(slab, c);
+	}
+	WRITE_ONCE(slab->freelist, next);
+	if (!next) {
+		remove_partial(n, slab);
+		list_add(&slab->slab_list, &n->full);
+	}
+	if (s->flags & SLAB_STORE_USER)
+		set_track(s, object, TRACK_ALLOC, addr);
+	return object;
+}
+
+static void *alloc_from_node(struct kmem_cache *s, struct kmem_cache_node *n,
+			     unsigned int orig_size, unsigned long addr)
+{
+	unsigned long flags;
+	struct page *slab, *t;
+	void *object = NULL;
+
+	if (!n || !READ_ONCE(n->nr_partial))
+		return NULL;
+	spin_lock_irqsave(&n->list_lock, flags);
+	list_for_each_entry_safe(slab, t, &n->partial, slab_list) {
+		object = alloc_single(s, n, slab, orig_size, addr);
+		if (object)
+			break;
+	}
+	spin_unlock_irqrestore(&n->list_lock, flags);
+	return object;
+}
+
+void *kmm_debug_slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long addr,
+			   unsigned int orig_size)
+{
+	int local = kmm_numa_node_id(), nid;
+	struct kmem_cache_node *n;
+	unsigned long flags;
+	struct page *slab;
+	void *object;
+
+	if (kmm_should_failslab(s, gfp))
+		return NULL;
+	object = alloc_from_node(s, get_node(s, local), orig_size, addr);
+	for_each_online_node(nid) {
+		if (object)
+			break;
+		if (nid != local)
+			object = alloc_from_node(s, get_node(s, nid), orig_size, addr);
+	}
+	while (!object) {
+		slab = kmm_new_slab(s, gfp, -1);
+		if (unlikely(!slab)) {
+			if (!(gfp & __GFP_NOWARN))
+				pr_warn("SLUB: Unable to allocate memory on node %d, cache: %s, object size: %u\n",
+					local, s->name, s->object_size);
+			return NULL;
+		}
+		inc_slabs_node(s, slab_nid(slab), slab_counters(slab).objects);
+		n = get_node(s, slab_nid(slab));
+		spin_lock_irqsave(&n->list_lock, flags);
+		add_partial(n, slab, false);
+		object = alloc_single(s, n, slab, orig_size, addr);
+		spin_unlock_irqrestore(&n->list_lock, flags);
+	}
+	if (unlikely(gfp & __GFP_ZERO))
+		memset(object, 0, get_orig_size(s, object));
+	return object;
+}
+
+static bool free_debug_processing(struct kmem_cache *s, struct kmem_cache_node *n,
+				  struct page *slab, void *object, unsigned long addr)
+{
+	if (s->flags & SLAB_CONSISTENCY_CHECKS) {
+		if (!check_slab(s, slab))
+			goto out;
+		if (!check_valid_pointer(s, slab, object)) {
+			kmm_slab_err(s, slab, "Invalid object pointer 0x%016lx", (unsigned long)object);
+			goto out;
+		}
+		/*
+		 * The freelist walk (O(free objects)) is skipped when the
+		 * object's left red zone says "allocated": a free object's is
+		 * SLUB_RED_INACTIVE, and check_object() below checks it all.
+		 */
+		if (!((s->flags & SLAB_RED_ZONE) && s->red_left_pad >= sizeof(long) &&
+		      *(unsigned long *)((u8 *)object - sizeof(long)) ==
+			      0x0101010101010101UL * SLUB_RED_ACTIVE) &&
+		    on_freelist(s, n, slab, object)) {
+			object_err(s, slab, object, "Object already free");
+			goto out;
+		}
+		if (!check_object(s, slab, object, SLUB_RED_ACTIVE))
+			goto out;
+	} else if (unlikely(slab->freelist == object)) {
+		/* The hardened free pointer's naive double-free check. */
+		kmm_slab_err(s, slab, "Object 0x%016lx already free (double free or corruption)",
+			     (unsigned long)object);
+		goto out;
+	}
+	if (s->flags & SLAB_STORE_USER)
+		set_track(s, object, TRACK_FREE, addr);
+	trace(s, slab, object, 0);
+	init_object(s, object, SLUB_RED_INACTIVE);
+	return true;
+out:
+	kmm_slab_fix(s, "Object at 0x%016lx not freed", (unsigned long)object);
+	return false;
+}
+
+void kmm_debug_slab_free(struct kmem_cache *s, struct page *slab, void *object, unsigned long addr)
+{
+	struct kmem_cache_node *n = get_node(s, slab_nid(slab));
+	union slab_counters c;
+	unsigned long flags;
+	void *prior;
+	bool discard = false;
+
+	spin_lock_irqsave(&n->list_lock, flags);
+	if (!free_debug_processing(s, n, slab, object, addr)) {
+		spin_unlock_irqrestore(&n->list_lock, flags);
+		return;
+	}
+	c = slab_counters(slab);
+	if (unlikely(!c.inuse)) {
+		spin_unlock_irqrestore(&n->list_lock, flags);
+		kmm_slab_err(s, slab, "Object 0x%016lx already free (double free or corruption)",
+			     (unsigned long)object);
+		return;
+	}
+	prior = slab->freelist;
+	set_freepointer(s, object, prior);
+	WRITE_ONCE(slab->freelist, object);
+	c.inuse--;
+	set_counters(slab, c);
+	if (c.frozen) {
+		/* Out of use: the object stays with it. */
+		spin_unlock_irqrestore(&n->list_lock, flags);
+		return;
+	}
+	if (!prior) {
+		if (slab_test_node_partial(slab))
+			remove_partial(n, slab);	/* its freelist was cleared */
+		else
+			list_del(&slab->slab_list);	/* off the full list */
+		add_partial(n, slab, true);
+	}
+	if (!c.inuse && n->nr_partial > s->min_partial) {
+		remove_partial(n, slab);
+		discard = true;
+	}
+	spin_unlock_irqrestore(&n->list_lock, flags);
+	if (discard) {
+		dec_slabs_node(s, slab_nid(slab), c.objects);
+		kmm_discard_slab_pages(s, slab);
+	}
+}
+
+/* ---- validation ------------------------------------------------------------------------ */
+
+static void validate_slab(struct kmem_cache *s, struct kmem_cache_node *n, struct page *slab,
+			  unsigned long *map)
+{
+	union slab_counters c;
+	unsigned long base = slab_obj_base(s, slab);
+	unsigned int i;
+	void *p;
+
+	if (!check_slab(s, slab) || !on_freelist(s, n, slab, NULL) || slab_counters(slab).frozen)
+		return;
+	c = slab_counters(slab);
+	memset(map, 0, MAP_LONGS(c.objects) * sizeof(long));
+	for (p = slab->freelist; p; p = get_freepointer(s, p)) {
+		i = (unsigned int)(((unsigned long)p - base) / s->size);
+		map[i / BITS_PER_LONG] |= 1UL << (i % BITS_PER_LONG);
+	}
+	for (i = 0; i < c.objects; i++) {
+		u8 val = (map[i / BITS_PER_LONG] >> (i % BITS_PER_LONG)) & 1 ? SLUB_RED_INACTIVE :
+									     SLUB_RED_ACTIVE;
+
+		p = (void *)(base + (unsigned long)i * s->size);
+		if (!check_object(s, slab, p, val))
+			break;
+	}
+}
+
+static void validate_list(struct kmem_cache *s, struct kmem_cache_node *n, struct list_head *list,
+			  unsigned long nr, const char *what, unsigned long *map)
+{
+	struct page *slab, *t;
+	unsigned long count = 0;
+
+	list_for_each_entry_safe(slab, t, list, slab_list) {
+		validate_slab(s, n, slab, map);
+		count++;
+	}
+	if (nr != (unsigned long)-1 && count != nr) {
+		pr_err("SLUB %s: %ld %s slabs counted but counter=%ld\n", s->name, count, what, nr);
+		slab_errors++;
+	}
+}
+
+KMM_API int kmm_kmem_cache_validate(struct kmem_cache *s)
+{
+	static unsigned long map[MAP_LONGS(MAX_OBJS_PER_PAGE)];
+	static pthread_mutex_t map_lock = PTHREAD_MUTEX_INITIALIZER;
+	unsigned long flags;
+	int node, errors;
+
+	if (!s)
+		return 0;
+	slab_errors = 0;
+	kmm_kmem_cache_flush(s);
+	pthread_mutex_lock(&map_lock);
+	for_each_online_node(node) {
+		struct kmem_cache_node *n = get_node(s, node);
+
+		spin_lock_irqsave(&n->list_lock, flags);
+		validate_list(s, n, &n->partial, n->nr_partial, "partial", map);
+		if (kmem_cache_debug(s))
+			validate_list(s, n, &n->full, (unsigned long)-1, "full", map);
+		spin_unlock_irqrestore(&n->list_lock, flags);
+	}
+	pthread_mutex_unlock(&map_lock);
+	errors = slab_errors;
+	slab_errors = 0;
+	return errors;
+}
