@@ -40,7 +40,7 @@ KMM_API int kmm_lockdep_hooks_active;
 /* Whoever links the validator gets its views. */
 extern const char kmm_link_anchor_lockdep_proc;
 __attribute__((used)) static const char *const link_anchor = &kmm_link_anchor_lockdep_proc;
-static int prove_locking;		/* lockdep= */
+int kmm_prove_locking;			/* lockdep= */
 int kmm_lock_stat;			/* lock_stat= */
 
 struct lock_class kmm_lock_classes[MAX_LOCKDEP_KEYS];
@@ -629,7 +629,7 @@ static int __lock_acquire(struct task_struct *curr, struct lockdep_map *lock,
 
 	if (unlikely(!__atomic_load_n(&kmm_debug_locks, __ATOMIC_RELAXED)))
 		return 0;
-	if (!prove_locking)
+	if (!kmm_prove_locking)
 		check = 0;
 	class = lock_class_of(lock, subclass);
 	if (unlikely(!class))
@@ -778,7 +778,7 @@ static inline bool lockdep_enabled_curr(struct task_struct **currp)
 
 	if (unlikely(!__atomic_load_n(&kmm_debug_locks, __ATOMIC_RELAXED)))
 		return false;
-	if (unlikely(!prove_locking && !kmm_lock_stat))
+	if (unlikely(!kmm_prove_locking && !kmm_lock_stat))
 		return false;
 	curr = current;
 	if (unlikely(curr->lockdep_recursion))
@@ -862,7 +862,7 @@ KMM_API void kmm_lockdep_on(void)
 
 KMM_API bool kmm_lockdep_enabled(void)
 {
-	return prove_locking && __atomic_load_n(&kmm_debug_locks, __ATOMIC_RELAXED);
+	return kmm_prove_locking && __atomic_load_n(&kmm_debug_locks, __ATOMIC_RELAXED);
 }
 
 static inline int not_in_range(const void *mem_from, unsigned long mem_len,
@@ -896,89 +896,11 @@ KMM_API void kmm_debug_check_no_locks_held(void)
 		kmm_print_held_locks_bug();
 }
 
-/* ---- irq-state tracing ------------------------------------------------------ */
-
-static bool irqtrace_ok(struct task_struct **currp)
-{
-	if (!prove_locking || !__atomic_load_n(&kmm_debug_locks, __ATOMIC_RELAXED))
-		return false;
-	*currp = current;
-	return !(*currp)->lockdep_recursion;
-}
-
-KMM_API void kmm_lockdep_hardirqs_on(unsigned long ip)
-{
-	struct task_struct *curr = current;
-
-	if (curr->hardirqs_enabled) {
-		debug_atomic_inc(redundant_hardirqs_on);
-		return;
-	}
-	if (irqtrace_ok(&curr)) {
-		curr->lockdep_recursion++;
-		/* Every lock held now is held with irqs enabled. */
-		if (kmm_lockdep_mark_held_locks(curr, LOCK_ENABLED_HARDIRQ) && curr->softirqs_enabled)
-			kmm_lockdep_mark_held_locks(curr, LOCK_ENABLED_SOFTIRQ);
-		curr->lockdep_recursion--;
-	}
-	curr->hardirqs_enabled = 1;
-	curr->hardirq_enable_ip = ip;
-	kmm_irqtrace.hardirq_enable_event = ++curr->irq_events;
-	debug_atomic_inc(hardirqs_on_events);
-}
-
-KMM_API void kmm_lockdep_hardirqs_off(unsigned long ip)
-{
-	struct task_struct *curr = current;
-
-	if (curr->hardirqs_enabled) {
-		curr->hardirqs_enabled = 0;
-		curr->hardirq_disable_ip = ip;
-		kmm_irqtrace.hardirq_disable_event = ++curr->irq_events;
-		debug_atomic_inc(hardirqs_off_events);
-	} else {
-		debug_atomic_inc(redundant_hardirqs_off);
-	}
-}
-
-KMM_API void kmm_lockdep_softirqs_on(unsigned long ip)
-{
-	struct task_struct *curr = current;
-
-	if (curr->softirqs_enabled) {
-		debug_atomic_inc(redundant_softirqs_on);
-		return;
-	}
-	curr->softirqs_enabled = 1;
-	curr->softirq_enable_ip = ip;
-	kmm_irqtrace.softirq_enable_event = ++curr->irq_events;
-	debug_atomic_inc(softirqs_on_events);
-	if (curr->hardirqs_enabled && irqtrace_ok(&curr)) {
-		curr->lockdep_recursion++;
-		kmm_lockdep_mark_held_locks(curr, LOCK_ENABLED_SOFTIRQ);
-		curr->lockdep_recursion--;
-	}
-}
-
-KMM_API void kmm_lockdep_softirqs_off(unsigned long ip)
-{
-	struct task_struct *curr = current;
-
-	if (curr->softirqs_enabled) {
-		curr->softirqs_enabled = 0;
-		curr->softirq_disable_ip = ip;
-		kmm_irqtrace.softirq_disable_event = ++curr->irq_events;
-		debug_atomic_inc(softirqs_off_events);
-	} else {
-		debug_atomic_inc(redundant_softirqs_off);
-	}
-}
-
 /* ---- boot parameters and reset ---------------------------------------------- */
 
 static void update_hooks(void)
 {
-	__atomic_store_n(&kmm_lockdep_hooks_active, prove_locking || kmm_lock_stat,
+	__atomic_store_n(&kmm_lockdep_hooks_active, kmm_prove_locking || kmm_lock_stat,
 			 __ATOMIC_RELAXED);
 }
 
@@ -988,7 +910,7 @@ static int setup_lockdep(char *val)
 
 	if (!val || kmm_kstrtobool(val, &on))
 		return -EINVAL;
-	prove_locking = on;
+	kmm_prove_locking = on;
 	update_hooks();
 	return 0;
 }
@@ -1040,7 +962,7 @@ void kmm_lockdep_reset(void)
 
 static void lockdep_param_defaults(void)
 {
-	prove_locking = 0;
+	kmm_prove_locking = 0;
 	kmm_lock_stat = 0;
 	update_hooks();
 	kmm_lockdep_reset();

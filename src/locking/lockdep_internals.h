@@ -220,6 +220,7 @@ struct irqtrace_stamps {
 	unsigned int softirq_enable_event, softirq_disable_event;
 };
 extern __thread struct irqtrace_stamps kmm_irqtrace;
+extern int kmm_prove_locking;		/* lockdep=on */
 
 /* The graph and the usage bits (lockdep_graph.c). */
 int kmm_lockdep_mark_usage(struct task_struct *curr, struct held_lock *hlock, int check);
