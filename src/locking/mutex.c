@@ -398,8 +398,9 @@ static inline bool mutex_lock_fast(struct mutex *lock, struct task_struct *curr)
 		     atomic_load_explicit(&curr->preempt_count, memory_order_relaxed) ||
 		     curr->irqs_off || curr->non_block_count))
 		return false;
+	/* Release too: spinners read the owner's task through this pointer. */
 	return atomic_compare_exchange_strong_explicit(&lock->owner, &zero, (long)curr,
-						       memory_order_acquire,
+						       memory_order_acq_rel,
 						       memory_order_relaxed);
 }
 
