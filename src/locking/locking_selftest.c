@@ -32,6 +32,7 @@
 #include <kmm/printk.h>
 #include <kmm/sched.h>
 #include "kernel/internal.h"
+#include "locking/locking_selftest.h"
 #include <errno.h>
 #include <string.h>
 
@@ -40,23 +41,22 @@ void kmm_lockdep_reset(void);
 /* ---- the test locks -------------------------------------------------------- */
 
 /* A-D each have a class of their own; X1/X2, Y1/Y2, Z1/Z2 share one per letter. */
-enum { A, B, C, D, X1, X2, Y1, Y2, Z1, Z2, NR_TLOCKS };
 static const char *const tlock_name[NR_TLOCKS] = {
 	"A", "B", "C", "D", "X1", "X2", "Y1", "Y2", "Z1", "Z2",
 };
 static const int tlock_class[NR_TLOCKS] = { 0, 1, 2, 3, 4, 4, 5, 5, 6, 6 };
 #define NR_TCLASSES 7
 
-static spinlock_t st_spin[NR_TLOCKS];
+spinlock_t kmm_st_spin[NR_TLOCKS];
 static rwlock_t st_rw[NR_TLOCKS];
 static struct mutex st_mutex[NR_TLOCKS];
 static struct rw_semaphore st_rwsem[NR_TLOCKS];
 static struct lock_class_key st_key[4][NR_TCLASSES];
 static char st_names[4][NR_TLOCKS][16];
 
-static DEFINE_WD_CLASS(ww_lockdep);
-static struct ww_acquire_ctx t, t2;
-static struct ww_mutex o, o2, o3;
+DEFINE_WD_CLASS(kmm_st_ww_class);
+struct ww_acquire_ctx kmm_st_ww_t, kmm_st_ww_t2;
+struct ww_mutex kmm_st_ww_o, kmm_st_ww_o2, kmm_st_ww_o3;
 
 /* The lock flavours of the matrix's columns. */
 enum { T_SPIN, T_WLOCK, T_RLOCK, T_MUTEX, T_WSEM, T_RSEM, NR_TYPES };
@@ -67,7 +67,7 @@ static void init_one(int type, int i)
 
 	switch (type) {
 	case T_SPIN:
-		__raw_spin_lock_init(&st_spin[i].rlock, st_names[0][i], &st_key[0][c],
+		__raw_spin_lock_init(&kmm_st_spin[i].rlock, st_names[0][i], &st_key[0][c],
 				     LD_WAIT_CONFIG);
 		break;
 	case T_WLOCK:
@@ -86,7 +86,7 @@ static void init_one(int type, int i)
 static void lock_one(int type, int i)
 {
 	switch (type) {
-	case T_SPIN:	spin_lock(&st_spin[i]); break;
+	case T_SPIN:	spin_lock(&kmm_st_spin[i]); break;
 	case T_WLOCK:	write_lock(&st_rw[i]); break;
 	case T_RLOCK:	read_lock(&st_rw[i]); break;
 	case T_MUTEX:	mutex_lock(&st_mutex[i]); break;
@@ -98,7 +98,7 @@ static void lock_one(int type, int i)
 static void unlock_one(int type, int i)
 {
 	switch (type) {
-	case T_SPIN:	spin_unlock(&st_spin[i]); break;
+	case T_SPIN:	spin_unlock(&kmm_st_spin[i]); break;
 	case T_WLOCK:	write_unlock(&st_rw[i]); break;
 	case T_RLOCK:	read_unlock(&st_rw[i]); break;
 	case T_MUTEX:	mutex_unlock(&st_mutex[i]); break;
@@ -140,11 +140,11 @@ static void init_all_locks(void)
 		init_one(T_MUTEX, i);
 		init_one(T_WSEM, i);
 	}
-	kmm_ww_mutex_init(&o, &ww_lockdep);
-	kmm_ww_mutex_init(&o2, &ww_lockdep);
-	kmm_ww_mutex_init(&o3, &ww_lockdep);
-	memset(&t, 0, sizeof(t));
-	memset(&t2, 0, sizeof(t2));
+	kmm_ww_mutex_init(&kmm_st_ww_o, &kmm_st_ww_class);
+	kmm_ww_mutex_init(&kmm_st_ww_o2, &kmm_st_ww_class);
+	kmm_ww_mutex_init(&kmm_st_ww_o3, &kmm_st_ww_class);
+	memset(&kmm_st_ww_t, 0, sizeof(kmm_st_ww_t));
+	memset(&kmm_st_ww_t2, 0, sizeof(kmm_st_ww_t2));
 }
 
 /* ---- faked interrupt context ------------------------------------------------- */
@@ -457,308 +457,6 @@ static void wb_then_lock_a_irqs_off(void)
 static void rb_in_irq(void)	{ irq_ctx_enter(); RL(B); RU(B); irq_ctx_exit(); }
 static const event_fn ev_irq_read_recursion3[] = { wb_then_lock_a_irqs_off, ra_irqs_on, rb_in_irq };
 
-/* ---- ww_mutex ------------------------------------------------------------------- */
-
-#define WWAI(x)		kmm_ww_acquire_init(x, &ww_lockdep)
-#define WWAD(x)		kmm_ww_acquire_done(x)
-#define WWAF(x)		kmm_ww_acquire_fini(x)
-#define WWL(x, c)	kmm_ww_mutex_lock(x, c)
-#define WWT(x)		kmm_ww_mutex_trylock(x, NULL)
-#define WWL1(x)		kmm_ww_mutex_lock(x, NULL)
-#define WWU(x)		kmm_ww_mutex_unlock(x)
-/* An API result the case relies on: a wrong one counts as a report. */
-#define CHECK(c)	((void)DEBUG_LOCKS_WARN_ON(!(c)))
-
-static void ww_fail_acquire(void)
-{
-	WWAI(&t);
-	t.stamp++;
-	if (WWL(&o, &t) != 0 || !o.ctx) {
-		CHECK(0);
-		return;
-	}
-	CHECK(WWL(&o, &t) == -EALREADY);
-	CHECK(!WWT(&o));
-	t2 = t;
-	t2.stamp++;		/* younger, holding "something": must back off */
-	CHECK(WWL(&o, &t2) == -EDEADLK);
-	WWU(&o);
-	if (WWT(&o))
-		WWU(&o);
-	else
-		CHECK(0);
-}
-
-/* The plain mutex calls on a ww_mutex's base must not touch ww state. */
-static void ww_normal(void)
-{
-	void *const poison = (void *)~0UL;
-
-	WWAI(&t);
-	o.ctx = poison;
-	mutex_lock(&o.base);
-	mutex_unlock(&o.base);
-	CHECK(o.ctx == poison);
-	if (mutex_lock_interruptible(&o.base) == 0)
-		mutex_unlock(&o.base);
-	else
-		CHECK(0);
-	CHECK(o.ctx == poison);
-	if (mutex_lock_killable(&o.base) == 0)
-		mutex_unlock(&o.base);
-	else
-		CHECK(0);
-	CHECK(o.ctx == poison);
-	if (mutex_trylock(&o.base))
-		mutex_unlock(&o.base);
-	else
-		CHECK(0);
-	CHECK(o.ctx == poison);
-	mutex_lock(&o.base);
-	CHECK(!mutex_trylock(&o.base));
-	mutex_unlock(&o.base);
-	CHECK(o.ctx == poison);
-	mutex_lock_nest_lock(&o.base, &t);
-	mutex_unlock(&o.base);
-	CHECK(o.ctx == poison);
-}
-
-static void ww_unneeded_slow(void)
-{
-	WWAI(&t);
-	kmm_ww_mutex_lock_slow(&o, &t);
-}
-
-static void ww_two_contexts(void)
-{
-	WWAI(&t);
-	WWAI(&t2);
-}
-
-static void ww_diff_class(void)
-{
-	WWAI(&t);
-	t.ww_class = NULL;
-	WWL(&o, &t);
-}
-
-static void ww_context_done_twice(void)
-{
-	WWAI(&t);
-	WWAD(&t);
-	WWAD(&t);
-	WWAF(&t);
-}
-
-static void ww_context_unlock_twice(void)
-{
-	WWAI(&t);
-	WWAD(&t);
-	WWAF(&t);
-	WWAF(&t);
-}
-
-static void ww_context_fini_early(void)
-{
-	WWAI(&t);
-	WWL(&o, &t);
-	WWAD(&t);
-	WWAF(&t);
-}
-
-static void ww_context_lock_after_done(void)
-{
-	WWAI(&t);
-	WWAD(&t);
-	WWL(&o, &t);
-}
-
-static void ww_object_unlock_twice(void)
-{
-	WWL1(&o);
-	WWU(&o);
-	WWU(&o);
-}
-
-static void ww_object_lock_unbalanced(void)
-{
-	WWAI(&t);
-	WWL(&o, &t);
-	t.acquired = 0;
-	WWU(&o);
-	WWAF(&t);
-}
-
-static void ww_object_lock_stale_context(void)
-{
-	WWAI(&t);
-	o.ctx = &t2;
-	WWL(&o, &t);
-}
-
-/*
- * Make *held look taken by an older context t2 (held by this thread, but
- * invisible to lockdep), start t, take o under t, and run into *held:
- * -EDEADLK with t as the context that must back off.
- */
-static void ww_edeadlk_setup(struct ww_mutex *held, struct ww_mutex *held2)
-{
-	mutex_lock(&held->base);
-	mutex_release(&held->base.dep_map, _THIS_IP_);
-	held->ctx = &t2;
-	if (held2) {
-		mutex_lock(&held2->base);
-		mutex_release(&held2->base.dep_map, _THIS_IP_);
-		held2->ctx = &t2;
-	}
-	WWAI(&t);
-	t2 = t;
-	t2.stamp--;
-	CHECK(WWL(&o, &t) == 0);
-	CHECK(WWL(held, &t) == -EDEADLK);
-}
-
-/* Give *held back (as its owner would) so that t can take it. */
-static void ww_edeadlk_release(struct ww_mutex *held)
-{
-	held->ctx = NULL;
-	mutex_acquire(&held->base.dep_map, 0, 1, _THIS_IP_);
-	mutex_unlock(&held->base);
-}
-
-static void ww_edeadlk_normal(void)
-{
-	ww_edeadlk_setup(&o2, NULL);
-	ww_edeadlk_release(&o2);
-	WWU(&o);
-	WWL(&o2, &t);
-}
-
-static void ww_edeadlk_normal_slow(void)
-{
-	ww_edeadlk_setup(&o2, NULL);
-	ww_edeadlk_release(&o2);
-	WWU(&o);
-	kmm_ww_mutex_lock_slow(&o2, &t);
-}
-
-static void ww_edeadlk_no_unlock(void)
-{
-	ww_edeadlk_setup(&o2, NULL);
-	ww_edeadlk_release(&o2);
-	WWL(&o2, &t);		/* o still held */
-}
-
-static void ww_edeadlk_no_unlock_slow(void)
-{
-	ww_edeadlk_setup(&o2, NULL);
-	ww_edeadlk_release(&o2);
-	kmm_ww_mutex_lock_slow(&o2, &t);
-}
-
-static void ww_edeadlk_acquire_more(void)
-{
-	ww_edeadlk_setup(&o2, NULL);
-	WWL(&o3, &t);		/* not the contended lock */
-}
-
-static void ww_edeadlk_acquire_more_slow(void)
-{
-	ww_edeadlk_setup(&o2, NULL);
-	kmm_ww_mutex_lock_slow(&o3, &t);
-}
-
-static void ww_edeadlk_acquire_more_edeadlk(void)
-{
-	ww_edeadlk_setup(&o2, &o3);
-	CHECK(WWL(&o3, &t) == -EDEADLK);
-}
-
-static void ww_edeadlk_acquire_more_edeadlk_slow(void)
-{
-	ww_edeadlk_setup(&o2, &o3);
-	kmm_ww_mutex_lock_slow(&o3, &t);
-}
-
-static void ww_edeadlk_acquire_wrong(void)
-{
-	ww_edeadlk_setup(&o2, NULL);
-	WWU(&o);
-	WWL(&o3, &t);
-}
-
-static void ww_edeadlk_acquire_wrong_slow(void)
-{
-	ww_edeadlk_setup(&o2, NULL);
-	WWU(&o);
-	kmm_ww_mutex_lock_slow(&o3, &t);
-}
-
-static void ww_spin_nest_unlocked(void)
-{
-	spin_lock_nest_lock(&st_spin[A], &o.base);
-	U(A);
-}
-
-/* Y1 and Y2 are serialised by X1: no deadlock. */
-static void ww_spin_nest_lock(void)
-{
-	spin_lock(&st_spin[X1]);
-	spin_lock_nest_lock(&st_spin[Y1], &st_spin[X1]);
-	spin_lock(&st_spin[A]);
-	spin_lock_nest_lock(&st_spin[Y2], &st_spin[X1]);
-	spin_unlock(&st_spin[A]);
-	spin_unlock(&st_spin[Y2]);
-	spin_unlock(&st_spin[Y1]);
-	spin_unlock(&st_spin[X1]);
-}
-
-static void ww_context_block(void)	{ WWAI(&t); CHECK(!WWL(&o, &t)); WWL1(&o2); }
-static void ww_context_try(void)
-{
-	WWAI(&t);
-	CHECK(!WWL(&o, &t));
-	CHECK(WWT(&o2));
-	WWU(&o2);
-	WWU(&o);
-}
-static void ww_context_context(void)
-{
-	WWAI(&t);
-	CHECK(!WWL(&o, &t));
-	CHECK(!WWL(&o2, &t));
-	WWU(&o2);
-	WWU(&o);
-}
-static void ww_try_block(void)		{ CHECK(WWT(&o)); WWL1(&o2); WWU(&o2); WWU(&o); }
-static void ww_try_try(void)		{ CHECK(WWT(&o)); CHECK(WWT(&o2)); WWU(&o2); WWU(&o); }
-static void ww_try_context(void)	{ CHECK(WWT(&o)); WWAI(&t); CHECK(!WWL(&o2, &t)); }
-static void ww_block_block(void)	{ WWL1(&o); WWL1(&o2); }
-static void ww_block_try(void)		{ WWL1(&o); CHECK(WWT(&o2)); }
-static void ww_block_context(void)	{ WWL1(&o); WWAI(&t); CHECK(!WWL(&o2, &t)); }
-
-static void ww_spin_block(void)
-{
-	L(A); U(A);
-	WWL1(&o); L(A); U(A); WWU(&o);
-	L(A); WWL1(&o); WWU(&o); U(A);
-}
-
-static void ww_spin_try(void)
-{
-	L(A); U(A);
-	CHECK(WWT(&o)); L(A); U(A); WWU(&o);
-	L(A); CHECK(WWT(&o)); WWU(&o); U(A);
-}
-
-static void ww_spin_context(void)
-{
-	L(A); U(A);
-	WWAI(&t);
-	CHECK(!WWL(&o, &t)); L(A); U(A); WWU(&o);
-	L(A); CHECK(!WWL(&o, &t)); WWU(&o); U(A);
-}
-
 /* ---- queued rwlock readers (not recursive in task context) ----------------------- */
 
 static void queued_read_lock_hardirq_RE_Er(void)
@@ -822,9 +520,6 @@ static void set_subclass_name(void)
 
 /* ---- running a case ------------------------------------------------------------------ */
 
-#define FAILURE	0	/* lockdep must report */
-#define SUCCESS	1	/* lockdep must stay quiet */
-
 static int testcase_total, testcase_successes, unexpected_testcase_failures;
 
 /* The hidden test hook: run only one cell, with its expectation flipped. */
@@ -840,7 +535,7 @@ static void reset_locks(void)
 	init_all_locks();
 }
 
-static void dotest(void (*testcase_fn)(void), int expected)
+void kmm_st_dotest(void (*testcase_fn)(void), int expected)
 {
 	int saved_preempt_count = preempt_count();
 	int col = cur_col++;
@@ -871,7 +566,7 @@ static void dotest(void (*testcase_fn)(void), int expected)
 	reset_locks();
 }
 
-static void print_testname(const char *name)
+void kmm_st_print_testname(const char *name)
 {
 	cur_row = name;
 	cur_col = 0;
@@ -879,19 +574,17 @@ static void print_testname(const char *name)
 		printk("%33s:", name);
 }
 
-static void end_row(void)
+void kmm_st_end_row(void)
 {
 	if (printing)
 		pr_cont("\n");
 }
 
-static void rule(const char *line)
+void kmm_st_rule(const char *line)
 {
 	if (printing)
 		printk("%s\n", line);
 }
-
-#define RULE_WIDE	"  --------------------------------------------------------------------------"
 
 /* One row, a lock flavour a column: spin, wlock, rlock, mutex, wsem, rsem. */
 static void row6(const char *name, void (*fn)(void), const int expect[NR_TYPES])
@@ -989,86 +682,6 @@ static void rows_irq_rw(const char *desc, const event_fn *events)
 	}
 }
 
-static void ww_tests(void)
-{
-	rule(RULE_WIDE);
-	rule("  | Wound/wait tests |");
-	rule("  ---------------------");
-
-	print_testname("ww api failures");
-	dotest(ww_fail_acquire, SUCCESS);
-	dotest(ww_normal, SUCCESS);
-	dotest(ww_unneeded_slow, FAILURE);
-	end_row();
-
-	print_testname("ww contexts mixing");
-	dotest(ww_two_contexts, FAILURE);
-	dotest(ww_diff_class, FAILURE);
-	end_row();
-
-	print_testname("finishing ww context");
-	dotest(ww_context_done_twice, FAILURE);
-	dotest(ww_context_unlock_twice, FAILURE);
-	dotest(ww_context_fini_early, FAILURE);
-	dotest(ww_context_lock_after_done, FAILURE);
-	end_row();
-
-	print_testname("locking mismatches");
-	dotest(ww_object_unlock_twice, FAILURE);
-	dotest(ww_object_lock_unbalanced, FAILURE);
-	dotest(ww_object_lock_stale_context, FAILURE);
-	end_row();
-
-	print_testname("EDEADLK handling");
-	dotest(ww_edeadlk_normal, SUCCESS);
-	dotest(ww_edeadlk_normal_slow, SUCCESS);
-	dotest(ww_edeadlk_no_unlock, FAILURE);
-	dotest(ww_edeadlk_no_unlock_slow, FAILURE);
-	dotest(ww_edeadlk_acquire_more, FAILURE);
-	dotest(ww_edeadlk_acquire_more_slow, FAILURE);
-	dotest(ww_edeadlk_acquire_more_edeadlk, FAILURE);
-	dotest(ww_edeadlk_acquire_more_edeadlk_slow, FAILURE);
-	dotest(ww_edeadlk_acquire_wrong, FAILURE);
-	dotest(ww_edeadlk_acquire_wrong_slow, FAILURE);
-	end_row();
-
-	print_testname("spinlock nest unlocked");
-	dotest(ww_spin_nest_unlocked, FAILURE);
-	end_row();
-
-	print_testname("spinlock nest test");
-	dotest(ww_spin_nest_lock, SUCCESS);
-	end_row();
-
-	rule("  -----------------------------------------------------");
-	rule("                                 |block | try  |context|");
-	rule("  -----------------------------------------------------");
-
-	print_testname("context");
-	dotest(ww_context_block, FAILURE);
-	dotest(ww_context_try, SUCCESS);
-	dotest(ww_context_context, SUCCESS);
-	end_row();
-
-	print_testname("try");
-	dotest(ww_try_block, FAILURE);
-	dotest(ww_try_try, SUCCESS);
-	dotest(ww_try_context, FAILURE);
-	end_row();
-
-	print_testname("block");
-	dotest(ww_block_block, FAILURE);
-	dotest(ww_block_try, SUCCESS);
-	dotest(ww_block_context, FAILURE);
-	end_row();
-
-	print_testname("spinlock");
-	dotest(ww_spin_block, FAILURE);
-	dotest(ww_spin_try, SUCCESS);
-	dotest(ww_spin_context, FAILURE);
-	end_row();
-}
-
 static void run_matrix(void)
 {
 	rule("------------------------");
@@ -1115,7 +728,7 @@ static void run_matrix(void)
 	rows_irq_rw("irq read-recursion #2", ev_irq_read_recursion2);
 	rows_irq_rw("irq read-recursion #3", ev_irq_read_recursion3);
 
-	ww_tests();
+	kmm_st_ww_tests();
 
 	kmm_force_read_lock_recursive = 0;
 	rule(RULE_WIDE);

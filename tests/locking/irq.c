@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include "kmm_test.h"
+#include "stress.h"
 #include <kmm/interrupt.h>
 #include <kmm/spinlock.h>
 #include <kmm/rwlock.h>
@@ -21,15 +22,6 @@ void kmm_might_sleep_reset_ratelimit(void);
 #define IRQ_B	SIGUSR2
 
 /* Wait (yielding, which also lets TSan deliver signals) until *p >= n. */
-static int wait_for(atomic_int *p, int n)
-{
-	for (long i = 0; i < 2000000; i++) {
-		if (atomic_load(p) >= n)
-			return 1;
-		sched_yield();
-	}
-	return 0;
-}
 
 /* ---- current ------------------------------------------------------------ */
 

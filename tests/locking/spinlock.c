@@ -16,16 +16,6 @@
 #define NTHREADS 6
 #define ITERS 20000
 
-static int wait_for(atomic_int *p, int n)
-{
-	for (long i = 0; i < 5000000; i++) {
-		if (atomic_load(p) >= n)
-			return 1;
-		sched_yield();
-	}
-	return 0;
-}
-
 /* ---- spinlock ------------------------------------------------------------ */
 
 static DEFINE_SPINLOCK(static_lock);

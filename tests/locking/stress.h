@@ -4,6 +4,8 @@
 #define KMM_LOCKING_STRESS_H
 
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 
 /*
  * Run nthreads threads, each calling op(arg, thread) iters times; op takes
@@ -37,6 +39,17 @@ static inline void run_stress(void (*op)(void *, int), void *arg, int nthreads, 
 	}
 	for (int i = 0; i < nthreads; i++)
 		pthread_join(th[i], NULL);
+}
+
+/* Wait (yielding, bounded) until *p reaches n; 0 if it never does. */
+static inline int wait_for(atomic_int *p, int n)
+{
+	for (long i = 0; i < 5000000; i++) {
+		if (atomic_load(p) >= n)
+			return 1;
+		sched_yield();
+	}
+	return 0;
 }
 
 #endif
