@@ -33,8 +33,7 @@ static inline void *page_address(const struct page *page)
 /* Is addr inside kmm's physical memory? */
 static inline bool virt_addr_valid(const void *addr)
 {
-	return (const char *)addr >= kmm_mem_base &&
-	       (const char *)addr < kmm_mem_base + (kmm_max_pfn << PAGE_SHIFT);
+	return (uintptr_t)addr - (uintptr_t)kmm_mem_base < (kmm_max_pfn << PAGE_SHIFT);
 }
 #define virt_to_pfn(addr) \
 	((unsigned long)(((const char *)(addr) - kmm_mem_base) >> PAGE_SHIFT))

@@ -5,6 +5,8 @@
  */
 #define _GNU_SOURCE
 #include "arch.h"
+#include "rseq.h"
+#include <linux/membarrier.h>
 #include <kmm/smp.h>
 #include <sched.h>
 #include <string.h>
@@ -33,6 +35,51 @@ void kmm_arch_cpu_init(void)
 		kmm_arch_rseq_offset = (long)__rseq_offset;
 	else
 		kmm_arch_rseq_offset = 0;
+}
+
+bool kmm_percpu_rseq;
+bool kmm_rseq_param = true;
+
+#ifndef KMM_NO_RSEQ
+/* Registered once per process; -1 not yet tried, 0 failed, 1 done. */
+static int membarrier_rseq_registered = -1;
+
+static bool membarrier_rseq_register(void)
+{
+	if (membarrier_rseq_registered < 0) {
+		long cmds = syscall(__NR_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
+
+		membarrier_rseq_registered =
+			cmds > 0 && (cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ) &&
+			!syscall(__NR_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ, 0, 0);
+	}
+	return membarrier_rseq_registered > 0;
+}
+#endif
+
+void kmm_rseq_init(unsigned int nr_ids)
+{
+	kmm_percpu_rseq = false;
+#ifndef KMM_NO_RSEQ
+	if (kmm_rseq_param && kmm_arch_rseq_offset && nr_ids >= kmm_arch_nr_cpus() &&
+	    (int)kmm_rseq_area()->cpu_id >= 0 && membarrier_rseq_register())
+		kmm_percpu_rseq = true;
+#else
+	(void)nr_ids;
+#endif
+}
+
+bool kmm_rseq_fence(int cpu)
+{
+#ifndef KMM_NO_RSEQ
+	/* Targeted at one CPU (Linux 6.0+), else at every CPU (5.10+). */
+	return !syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ,
+			MEMBARRIER_CMD_FLAG_CPU, cpu) ||
+	       !syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ, 0, 0);
+#else
+	(void)cpu;
+	return false;
+#endif
 }
 
 int kmm_arch_getcpu_slow(void)

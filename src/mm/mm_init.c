@@ -11,6 +11,7 @@
  */
 #include "mm/internal.h"
 #include "arch/arch.h"
+#include "arch/rseq.h"
 #include "kernel/internal.h"
 #include <errno.h>
 #include <string.h>
@@ -40,6 +41,7 @@ static void mm_param_defaults(void)
 	kmm_mm_params.min_free_kbytes = -1;
 	kmm_mm_params.watermark_scale_factor = 10;
 	kmm_mm_params.dma_bytes = 16ULL << 20;
+	kmm_rseq_param = true;
 }
 param_defaults(mm_param_defaults);
 
@@ -198,6 +200,14 @@ static int setup_nr_cpus(char *val)
 	return 0;
 }
 __setup("nr_cpus", setup_nr_cpus);
+
+/* kmm.rseq=off: per-CPU fast paths with locked compare-and-swap instead
+ * of restartable sequences (src/arch/rseq.h). */
+static int setup_rseq(char *val)
+{
+	return parse_bool_param(val, &kmm_rseq_param);
+}
+__setup("kmm.rseq", setup_rseq);
 
 /* ---- layout ------------------------------------------------------------ */
 
@@ -416,6 +426,7 @@ int kmm_mm_init(void)
 		kmm_nr_cpu_ids = (unsigned int)kmm_mm_params.nr_cpus;
 	if (kmm_nr_cpu_ids > MAX_NR_CPUS)
 		kmm_nr_cpu_ids = MAX_NR_CPUS;
+	kmm_rseq_init(kmm_nr_cpu_ids);
 
 	/*
 	 * Like the kernel, kmm cannot have more memory than the machine: the

@@ -81,6 +81,9 @@ struct kmem_cache_node {
 struct kmem_cache {
 	struct kmem_cache_cpu *cpu_slab;
 	slab_flags_t flags;
+	bool fastpath;			/* rseq fast paths: no debug flags, no
+					 * debug_pagealloc, kmm_percpu_rseq */
+	unsigned int nr_cpu_ids;	/* entries in cpu_slab */
 	unsigned long min_partial;
 	unsigned int size;		/* object + metadata, aligned */
 	unsigned int object_size;	/* what the user asked for */
@@ -98,7 +101,7 @@ struct kmem_cache {
 	const char *name;
 	struct list_head list;		/* slab_caches */
 	unsigned long random;		/* freelist pointer hardening */
-	u64 reciprocal_size;		/* 2^64 / size + 1: exact division */
+	u64 reciprocal_size;		/* ceil(2^64 / size): divisibility test */
 	struct kmem_cache_node *node[MAX_NUMNODES];	/* nr_online_nodes used */
 };
 
@@ -302,19 +305,22 @@ static __always_inline void set_freepointer(struct kmem_cache *s, void *object, 
 	*(unsigned long *)addr = freelist_ptr_encode(s, fp, addr);
 }
 
-/* Is p NULL or an object boundary in [base, end)?  Division-free. */
+/*
+ * Is p NULL or an object boundary in [base, end)?  Division-free: for
+ * off < 2^32 and c = ceil(2^64 / size), size divides off exactly when
+ * off * c mod 2^64 < c (Lemire, Kaser and Kurz, "Faster remainder by
+ * direct computation", 2019).  A slab is far smaller than 4 GiB.
+ */
 static __always_inline bool freeptr_in_range(struct kmem_cache *s, unsigned long base,
 					     unsigned long end, const void *p)
 {
 	unsigned long off = (unsigned long)p - base;
-	u64 idx;
 
 	if (!p)
 		return true;
 	if (unlikely(off >= end - base))
 		return false;
-	idx = (u64)(((kmm_u128)off * s->reciprocal_size) >> 64);
-	return idx * s->size == off;
+	return off * s->reciprocal_size < s->reciprocal_size;
 }
 
 /* The first object of slab: after the left red zone (fixup_red_left()). */

@@ -9,6 +9,7 @@
  * and refcounts; allocation and freeing never take it.
  */
 #include "mm/slab.h"
+#include "mm/slub_rseq.h"
 #include "kernel/internal.h"
 #include <kmm/stacktrace.h>
 #include <errno.h>
@@ -290,6 +291,12 @@ KMM_API const char *kmm_kmem_cache_name(struct kmem_cache *s)
 
 KMM_API void *kmm_kmem_cache_alloc(struct kmem_cache *s, gfp_t flags)
 {
+	if (likely(s->fastpath) && likely(!(flags & __GFP_ZERO))) {
+		void *object = rseq_slab_alloc(s);
+
+		if (likely(object))
+			return object;
+	}
 	return kmm_slab_alloc(s, flags, (unsigned long)__builtin_return_address(0));
 }
 
@@ -321,7 +328,7 @@ static __always_inline bool object_pointer_ok(struct kmem_cache *s, struct page 
 	return false;
 }
 
-KMM_API void kmm_kmem_cache_free(struct kmem_cache *s, void *x)
+static noinline void kmem_cache_free_slow(struct kmem_cache *s, void *x, unsigned long caller)
 {
 	struct page *slab;
 
@@ -338,7 +345,21 @@ KMM_API void kmm_kmem_cache_free(struct kmem_cache *s, void *x)
 	}
 	if (!object_pointer_ok(s, slab, x))
 		return;
-	kmm_slab_free(s, slab, x, (unsigned long)__builtin_return_address(0));
+	kmm_slab_free(s, slab, x, caller);
+}
+
+/* The fast path frees into the CPU slab; anything else is the slow path's. */
+KMM_API void kmm_kmem_cache_free(struct kmem_cache *s, void *x)
+{
+	struct page *slab;
+
+	if (likely(s->fastpath) && likely(virt_addr_valid(x))) {
+		slab = compound_head(virt_to_page(x));
+		if (likely(PageSlab(slab) && slab->slab_cache == s) &&
+		    likely(!rseq_slab_free(s, slab, x, x)))
+			return;
+	}
+	kmem_cache_free_slow(s, x, (unsigned long)__builtin_return_address(0));
 }
 
 /* ---- kmalloc ---------------------------------------------------------------- */
@@ -483,9 +504,26 @@ static __always_inline void *__kmalloc(size_t size, gfp_t flags, unsigned long c
 	return kmm_slab_alloc_size(s, flags, caller, size);
 }
 
+static noinline void *kmalloc_slow(size_t size, gfp_t flags, unsigned long caller)
+{
+	return __kmalloc(size, flags, caller);
+}
+
+/* The fast path: a kmalloc cache's CPU freelist; anything else is the slow path's. */
 KMM_API void *kmm_kmalloc(size_t size, gfp_t flags)
 {
-	return __kmalloc(size, flags, (unsigned long)__builtin_return_address(0));
+	if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE) &&
+	    likely(!(flags & (__GFP_ZERO | __GFP_RECLAIMABLE)))) {
+		struct kmem_cache *s = kmalloc_slab(size, 0);
+
+		if (likely(s) && likely(s->fastpath)) {
+			void *object = rseq_slab_alloc(s);
+
+			if (likely(object))
+				return object;
+		}
+	}
+	return kmalloc_slow(size, flags, (unsigned long)__builtin_return_address(0));
 }
 
 KMM_API void *kmm_kmalloc_array(size_t n, size_t size, gfp_t flags)
@@ -497,7 +535,7 @@ KMM_API void *kmm_kmalloc_array(size_t n, size_t size, gfp_t flags)
 	return __kmalloc(bytes, flags, (unsigned long)__builtin_return_address(0));
 }
 
-KMM_API void kmm_kfree(const void *object)
+static noinline void kfree_slow(const void *object, unsigned long caller)
 {
 	struct page *page, *slab;
 	struct kmem_cache *s;
@@ -524,7 +562,21 @@ KMM_API void kmm_kfree(const void *object)
 	s = slab->slab_cache;
 	if (!object_pointer_ok(s, slab, x))
 		return;
-	kmm_slab_free(s, slab, x, (unsigned long)__builtin_return_address(0));
+	kmm_slab_free(s, slab, x, caller);
+}
+
+KMM_API void kmm_kfree(const void *object)
+{
+	void *x = (void *)object;
+
+	if (likely(virt_addr_valid(x))) {
+		struct page *slab = compound_head(virt_to_page(x));
+
+		if (likely(PageSlab(slab)) && likely(slab->slab_cache->fastpath) &&
+		    likely(!rseq_slab_free(slab->slab_cache, slab, x, x)))
+			return;
+	}
+	kfree_slow(object, (unsigned long)__builtin_return_address(0));
 }
 
 /* __ksize(): how much of the allocation may be used. */
@@ -693,6 +745,8 @@ void kmm_slab_bootstrap(void)
 		pr_info("SLUB: HWalign=%d, Order=%u-%u, MinObjects=%u, CPUs=%u, Nodes=%d\n",
 			SMP_CACHE_BYTES, kmm_slub_min_order, kmm_slub_max_order,
 			kmm_slub_min_objects, kmm_nr_cpu_ids, kmm_nr_online_nodes);
+		pr_info("kmm: SLUB per-CPU fast paths use %s\n",
+			kmm_percpu_rseq ? "restartable sequences" : "cmpxchg16b");
 	}
 	pthread_mutex_unlock(&kmm_slab_mutex);
 }

@@ -18,6 +18,7 @@
  */
 #define _GNU_SOURCE
 #include "mm/slab.h"
+#include "mm/slub_rseq.h"
 #include "kernel/internal.h"
 #include <kmm/stacktrace.h>
 #include <errno.h>
@@ -88,12 +89,27 @@ static __always_inline bool this_cpu_cmpxchg_pair(struct kmem_cache *s, void *ol
 					    pair(new_freelist, next_tid(old_tid)));
 }
 
-/* With c->lock held: make every fast path on c fail until release. */
-static void cpu_claim(struct kmem_cache_cpu *c)
+/*
+ * With c->lock held: make every fast path on c fail until release.  With
+ * restartable sequences, by a sequence on c's CPU when the thread runs
+ * there, else by a store and a fence that restarts the sequences running
+ * there (src/arch/rseq.h).
+ */
+static void cpu_claim(struct kmem_cache *s, struct kmem_cache_cpu *c)
 {
 	void *f;
 	unsigned long tid;
 
+	if (kmm_percpu_rseq) {
+		unsigned int cpu = (unsigned int)(c - s->cpu_slab);
+
+		if (rseq_cpu_claim(c, cpu))
+			return;
+		__atomic_store_n(&c->tid, c->tid | TID_BUSY, __ATOMIC_SEQ_CST);
+		/* Registered at boot; it cannot fail for an online CPU. */
+		BUG_ON(!kmm_rseq_fence((int)cpu));
+		return;
+	}
 	do {
 		f = __atomic_load_n(&c->freelist, __ATOMIC_ACQUIRE);
 		tid = __atomic_load_n(&c->tid, __ATOMIC_ACQUIRE);
@@ -105,6 +121,12 @@ static void cpu_release(struct kmem_cache_cpu *c, void *freelist)
 	void *f;
 	unsigned long tid;
 
+	if (kmm_percpu_rseq) {
+		/* Only c->lock's holder writes tid in this mode. */
+		WRITE_ONCE(c->freelist, freelist);
+		__atomic_store_n(&c->tid, next_tid(c->tid), __ATOMIC_RELEASE);
+		return;
+	}
 	do {
 		f = __atomic_load_n(&c->freelist, __ATOMIC_RELAXED);
 		tid = __atomic_load_n(&c->tid, __ATOMIC_RELAXED);
@@ -475,7 +497,7 @@ static noinline void *___slab_alloc(struct kmem_cache *s, gfp_t gfpflags, unsign
 
 	c = raw_cpu_ptr(s);
 	spin_lock_irqsave(&c->lock, flags);
-	cpu_claim(c);
+	cpu_claim(s, c);
 	slab = c->slab;
 	if (!slab)
 		goto new_slab;
@@ -526,7 +548,7 @@ new_slab:
 retry_load_slab:
 	c = raw_cpu_ptr(s);
 	spin_lock_irqsave(&c->lock, flags);
-	cpu_claim(c);
+	cpu_claim(s, c);
 	if (unlikely(c->slab)) {
 		struct page *flush_slab = c->slab;
 		void *flush_freelist = cpu_freelist(c);
@@ -562,6 +584,12 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfpflags, un
 	void *object, *next;
 	unsigned long tid;
 
+	if (likely(s->fastpath)) {
+		object = rseq_slab_alloc(s);
+		if (unlikely(!object))
+			object = ___slab_alloc(s, gfpflags, addr);
+		goto out;
+	}
 	for (;;) {
 		c = raw_cpu_ptr(s);
 		object = __atomic_load_n(&c->freelist, __ATOMIC_ACQUIRE);
@@ -583,6 +611,7 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfpflags, un
 		if (likely(this_cpu_cmpxchg_pair(s, object, tid, next)))
 			break;
 	}
+out:
 	if (unlikely(gfpflags & __GFP_ZERO) && object)
 		memset(object, 0, s->object_size);
 	return object;
@@ -670,6 +699,19 @@ static __always_inline void do_slab_free(struct kmem_cache *s, struct page *slab
 	void *freelist;
 	unsigned long tid;
 
+	if (kmm_percpu_rseq) {
+		/* Also with debug_pagealloc: the object's slab is mapped. */
+		switch (rseq_slab_free(s, slab, head, tail)) {
+		case 0:
+			return;
+		case 2:
+			object_already_free(s, slab, head);
+			return;
+		default:
+			__slab_free(s, slab, head, tail, cnt, addr);
+			return;
+		}
+	}
 	for (;;) {
 		c = raw_cpu_ptr(s);
 		freelist = __atomic_load_n(&c->freelist, __ATOMIC_ACQUIRE);
@@ -708,7 +750,7 @@ static void flush_cpu(struct kmem_cache *s, int cpu)
 	void *freelist;
 
 	spin_lock_irqsave(&c->lock, flags);
-	cpu_claim(c);
+	cpu_claim(s, c);
 	slab = c->slab;
 	freelist = cpu_freelist(c);
 	partial = c->partial;

@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include "mm/slab.h"
+#include "arch/rseq.h"
 #include <errno.h>
 #include <string.h>
 #include <sys/random.h>
@@ -290,6 +291,8 @@ int kmm___kmem_cache_create(struct kmem_cache *s, const char *name, unsigned int
 		free_kmem_cache_nodes(s);
 		return -ENOMEM;
 	}
+	s->nr_cpu_ids = nr_cpu_ids;
+	s->fastpath = kmm_percpu_rseq && !kmem_cache_debug(s) && !debug_pagealloc_enabled();
 	return 0;
 }
 

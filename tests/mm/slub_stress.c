@@ -7,12 +7,19 @@
  * there.  Every object carries its owner's stamp, checked at free, so an
  * object handed out twice is caught.  At the end everything is freed,
  * the cache is destroyed without a report, and every page is back.
- * With slub_debug=FZPU a thread validates the caches all along, and at
- * the end validation of every cache finds nothing.
+ * With slub_debug=FZPU a thread validates the caches all along; without
+ * it a thread shrinks the cache all along, which takes every CPU's slab
+ * away from under the fast paths (with restartable sequences, through
+ * the membarrier fence).  At the end validation of every cache finds
+ * nothing.  Each configuration runs with the fast paths as restartable
+ * sequences (where the machine has them) and with kmm.rseq=off.
  */
 #define _GNU_SOURCE
 #include "kmm_test.h"
 #include "mm/slab.h"
+#include "arch/rseq.h"
+#include <linux/membarrier.h>
+#include <sys/syscall.h>
 #include <pthread.h>
 #include <sched.h>
 #include <unistd.h>
@@ -196,6 +203,20 @@ static void *validator(void *arg)
 	return NULL;
 }
 
+/* Without debugging: kmem_cache_shrink flushes every CPU all along. */
+static atomic_long shrinks;
+
+static void *shrinker(void *arg)
+{
+	(void)arg;
+	while (!atomic_load(&stop_validating)) {
+		kmem_cache_shrink(cache);
+		atomic_fetch_add(&shrinks, 1);
+		usleep(200);
+	}
+	return NULL;
+}
+
 static unsigned long active_objects(void)
 {
 	struct kmem_cache *s;
@@ -231,20 +252,24 @@ static void run(const char *cmdline)
 		if (debug) {
 			ok(cache->flags & SLAB_RED_ZONE, "round %d: the cache has red zones", round);
 			pthread_create(&vth, NULL, validator, &verrors);
+		} else {
+			atomic_store(&shrinks, 0);
+			pthread_create(&vth, NULL, shrinker, NULL);
 		}
 		for (i = 0; i < NR_THREADS; i++)
 			pthread_create(&th[i], NULL, worker, (void *)(long)i);
 		for (i = 0; i < NR_THREADS; i++)
 			pthread_join(th[i], NULL);
-		if (debug) {
-			atomic_store(&stop_validating, 1);
-			pthread_join(vth, NULL);
+		atomic_store(&stop_validating, 1);
+		pthread_join(vth, NULL);
+		if (debug)
 			is_int(atomic_load(&verrors), 0, "round %d: validation during the run: nothing", round);
-		}
+		else
+			ok(atomic_load(&shrinks) > 0, "round %d: the cache was shrunk during the run (%ld times)",
+			   round, atomic_load(&shrinks));
 		for (i = 0; i < NR_THREADS; i++)
 			drain_box(i);
-		if (debug)
-			is_int(validate_all(false), 0, "round %d: validation of every cache: nothing", round);
+		is_int(validate_all(false), 0, "round %d: validation of every cache: nothing", round);
 		is_int(atomic_load(&bad_stamps), 0, "round %d: no object was handed out twice", round);
 		is_int(atomic_load(&alloc_failures), 0, "round %d: no allocation failed", round);
 		kmm_dmesg_clear();
@@ -260,6 +285,38 @@ static void run(const char *cmdline)
 	kmm_exit();
 }
 
+/* Would this machine and build run the fast paths as restartable sequences? */
+static bool rseq_expected(void)
+{
+#ifdef KMM_NO_RSEQ
+	return false;
+#else
+	long cmds = syscall(__NR_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
+
+	return kmm_arch_rseq_offset && cmds > 0 && (cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ);
+#endif
+}
+
+static void check_mode(void)
+{
+	bool want;
+
+	test_boot("mem=64M");
+	want = rseq_expected();		/* after boot: the rseq offset is read there */
+	kmm_slab_bootstrap();
+	is_int(kmm_percpu_rseq, want, "the fast paths use %s", want ? "restartable sequences" : "cmpxchg16b");
+	like(test_dmesg(), want ? "kmm: SLUB per-CPU fast paths use restartable sequences" :
+				  "kmm: SLUB per-CPU fast paths use cmpxchg16b", "and say so at boot");
+	kmm_exit();
+	test_boot("mem=64M kmm.rseq=off");
+	kmm_slab_bootstrap();
+	ok(!kmm_percpu_rseq, "kmm.rseq=off: cmpxchg16b");
+	kmm_exit();
+	test_boot("mem=64M nr_cpus=1");
+	ok(!kmm_percpu_rseq || kmm_arch_nr_cpus() == 1, "nr_cpus= below the machine's CPUs: cmpxchg16b");
+	kmm_exit();
+}
+
 int main(void)
 {
 	int i;
@@ -268,7 +325,9 @@ int main(void)
 		ops = atoi(getenv("SLUB_STRESS_OPS"));
 	for (i = 0; i < NR_THREADS; i++)
 		pthread_mutex_init(&boxes[i].lock, NULL);
+	check_mode();
 	run("mem=256M");
+	run("mem=256M kmm.rseq=off");
 	/* Slabs freed under a fast path's feet are unmapped here. */
 	run("mem=256M debug_pagealloc=on");
 	/* Lock validation on: the slab locks nest as the kernel's do. */

@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The SLUB fast paths as restartable sequences (src/arch/rseq.h).  Hidden.
+ *
+ * In this mode the CPU freelist is changed only by sequences running on
+ * its CPU, which commit with one plain store, and by holders of c->lock
+ * who first set TID_BUSY in c->tid (cpu_claim in slub.c): every sequence
+ * reads tid first and leaves to the slow path while it is set.  tid itself
+ * is then written only under c->lock.  The kernel's fast path does the
+ * same work with this_cpu_cmpxchg_double and interrupts as the only
+ * competition; here preemption, migration and signals restart the
+ * sequence instead.
+ *
+ * The sequences address the rseq area as %fs:__rseq_offset, as glibc
+ * places it in the thread control block.
+ */
+#ifndef KMM_MM_SLUB_RSEQ_H
+#define KMM_MM_SLUB_RSEQ_H
+
+#include "mm/slab.h"
+#include "arch/rseq.h"
+#include <stddef.h>
+
+#ifndef KMM_NO_RSEQ
+
+#define KC_OFF(f)	"i"(offsetof(struct kmem_cache, f))
+#define KCC_OFF(f)	"i"(offsetof(struct kmem_cache_cpu, f))
+
+/*
+ * Pop the first object of this CPU's freelist (slab_alloc_node's fast
+ * path); NULL: take the slow path (empty freelist, busy, or a next pointer
+ * that is not an object of the CPU slab: the slow path decides under the
+ * lock whether that is corruption).
+ */
+static __always_inline void *rseq_slab_alloc(struct kmem_cache *s)
+{
+	unsigned long obj, c, next, t1, t2;
+
+	__asm__ __volatile__(
+		KMM_RSEQ_START("[rso]", "[t1]")
+		"movl %%fs:4(%[rso]), %k[t1]\n\t"
+		"cmpl %c[o_nr](%[s]), %k[t1]\n\t"
+		"jae 5f\n\t"
+		"imulq %[csz], %[t1], %[c]\n\t"
+		"addq %c[o_cpu_slab](%[s]), %[c]\n\t"
+		"cmpq $0, %c[o_tid](%[c])\n\t"		/* TID_BUSY is the sign bit */
+		"js 5f\n\t"
+		"movq %c[o_freelist](%[c]), %[obj]\n\t"
+		"testq %[obj], %[obj]\n\t"
+		"jz 9f\n\t"
+		/* next = *(obj + offset) ^ random ^ swab(obj + offset) */
+		"movl %c[o_offset](%[s]), %k[t1]\n\t"
+		"addq %[obj], %[t1]\n\t"
+		"movq (%[t1]), %[next]\n\t"
+		"xorq %c[o_random](%[s]), %[next]\n\t"
+		"bswapq %[t1]\n\t"
+		"xorq %[t1], %[next]\n\t"
+		"jz 6f\n\t"				/* the last object */
+		/* freeptr_in_range(): an object boundary in [base, end) */
+		"movq %[next], %[t1]\n\t"
+		"subq %c[o_base](%[c]), %[t1]\n\t"
+		"movq %c[o_end](%[c]), %[t2]\n\t"
+		"subq %c[o_base](%[c]), %[t2]\n\t"
+		"cmpq %[t2], %[t1]\n\t"
+		"jae 5f\n\t"
+		"imulq %c[o_recip](%[s]), %[t1]\n\t"
+		"cmpq %c[o_recip](%[s]), %[t1]\n\t"
+		"jae 5f\n"
+		"6:\n\t"
+		"movq %[next], %c[o_freelist](%[c])\n"	/* commit */
+		"2:\n\t"
+		"jmp 9f\n"
+		"5:\n\t"
+		"xorl %k[obj], %k[obj]\n"
+		"9:\n\t"
+		KMM_RSEQ_ABORT
+		: [obj] "=&r"(obj), [c] "=&r"(c), [next] "=&r"(next), [t1] "=&r"(t1),
+		  [t2] "=&r"(t2)
+		: [rso] "r"(kmm_arch_rseq_offset), [s] "r"(s),
+		  [csz] "i"(sizeof(struct kmem_cache_cpu)),
+		  [o_cpu_slab] KC_OFF(cpu_slab), [o_nr] KC_OFF(nr_cpu_ids), [o_offset] KC_OFF(offset),
+		  [o_random] KC_OFF(random), [o_recip] KC_OFF(reciprocal_size),
+		  [o_size] KC_OFF(size), [o_tid] KCC_OFF(tid), [o_freelist] KCC_OFF(freelist),
+		  [o_base] KCC_OFF(base), [o_end] KCC_OFF(end)
+		: "cc", "memory");
+	(void)c; (void)next; (void)t2;
+	return (void *)obj;
+}
+
+/*
+ * Push head..tail onto this CPU's freelist if slab is its CPU slab and
+ * head one of its object boundaries (the do_slab_free fast path).  0:
+ * done; 1: take the slow path (which checks the pointer); 2: head is
+ * already the first free object (the hardened freelist's double-free
+ * check).
+ */
+static __always_inline int rseq_slab_free(struct kmem_cache *s, struct page *slab, void *head,
+					  void *tail)
+{
+	__asm__ goto __volatile__(
+		KMM_RSEQ_START("[rso]", "%r8")
+		"movl %%fs:4(%[rso]), %%r8d\n\t"
+		"cmpl %c[o_nr](%[s]), %%r8d\n\t"
+		"jae %l[slow]\n\t"
+		"imulq %[csz], %%r8, %%r9\n\t"
+		"addq %c[o_cpu_slab](%[s]), %%r9\n\t"
+		"cmpq $0, %c[o_tid](%%r9)\n\t"
+		"js %l[slow]\n\t"
+		"cmpq %[slab], %c[o_slab](%%r9)\n\t"
+		"jne %l[slow]\n\t"
+		/* head is an object boundary of the CPU slab */
+		"movq %[head], %%r8\n\t"
+		"subq %c[o_base](%%r9), %%r8\n\t"
+		"movq %c[o_end](%%r9), %%r10\n\t"
+		"subq %c[o_base](%%r9), %%r10\n\t"
+		"cmpq %%r10, %%r8\n\t"
+		"jae %l[slow]\n\t"
+		"imulq %c[o_recip](%[s]), %%r8\n\t"
+		"cmpq %c[o_recip](%[s]), %%r8\n\t"
+		"jae %l[slow]\n\t"
+		"movq %c[o_freelist](%%r9), %%r8\n\t"
+		"cmpq %%r8, %[head]\n\t"
+		"je %l[dbl]\n\t"
+		/* *(tail + offset) = freelist ^ random ^ swab(tail + offset) */
+		"movl %c[o_offset](%[s]), %%r10d\n\t"
+		"addq %[tail], %%r10\n\t"
+		"movq %%r10, %%r11\n\t"
+		"bswapq %%r11\n\t"
+		"xorq %c[o_random](%[s]), %%r11\n\t"
+		"xorq %%r8, %%r11\n\t"
+		"movq %%r11, (%%r10)\n\t"
+		"movq %[head], %c[o_freelist](%%r9)\n"	/* commit */
+		"2:\n\t"
+		KMM_RSEQ_ABORT
+		:
+		: [rso] "r"(kmm_arch_rseq_offset), [s] "r"(s), [slab] "r"(slab), [head] "r"(head),
+		  [tail] "r"(tail),
+		  [csz] "i"(sizeof(struct kmem_cache_cpu)),
+		  [o_cpu_slab] KC_OFF(cpu_slab), [o_nr] KC_OFF(nr_cpu_ids), [o_offset] KC_OFF(offset),
+		  [o_random] KC_OFF(random), [o_recip] KC_OFF(reciprocal_size),
+		  [o_tid] KCC_OFF(tid), [o_slab] KCC_OFF(slab), [o_freelist] KCC_OFF(freelist),
+		  [o_base] KCC_OFF(base), [o_end] KCC_OFF(end)
+		: "cc", "memory", "r8", "r9", "r10", "r11"
+		: slow, dbl);
+	return 0;
+slow:
+	return 1;
+dbl:
+	return 2;
+}
+
+/* Set TID_BUSY in c->tid by a sequence on cpu; false if not running there. */
+static inline bool rseq_cpu_claim(struct kmem_cache_cpu *c, unsigned int cpu)
+{
+	unsigned long t1;
+	int ret;
+
+	__asm__ __volatile__(
+		KMM_RSEQ_START("[rso]", "[t1]")
+		"movl %%fs:4(%[rso]), %k[t1]\n\t"
+		"cmpl %[cpu], %k[t1]\n\t"
+		"jne 5f\n\t"
+		"movq %c[o_tid](%[c]), %[t1]\n\t"
+		"btsq $63, %[t1]\n\t"
+		"movq %[t1], %c[o_tid](%[c])\n"		/* commit */
+		"2:\n\t"
+		"xorl %k[ret], %k[ret]\n\t"
+		"jmp 9f\n"
+		"5:\n\t"
+		"movl $1, %k[ret]\n"
+		"9:\n\t"
+		KMM_RSEQ_ABORT
+		: [ret] "=&r"(ret), [t1] "=&r"(t1)
+		: [rso] "r"(kmm_arch_rseq_offset), [c] "r"(c), [cpu] "r"(cpu),
+		  [o_tid] KCC_OFF(tid)
+		: "cc", "memory");
+	return !ret;
+}
+
+#undef KC_OFF
+#undef KCC_OFF
+
+#else /* KMM_NO_RSEQ: kmm_percpu_rseq is never set */
+
+static inline void *rseq_slab_alloc(struct kmem_cache *s) { return NULL; }
+static inline int rseq_slab_free(struct kmem_cache *s, struct page *slab, void *head,
+				 void *tail) { return 1; }
+static inline bool rseq_cpu_claim(struct kmem_cache_cpu *c, unsigned int cpu) { return false; }
+
+#endif /* KMM_NO_RSEQ */
+#endif /* KMM_MM_SLUB_RSEQ_H */
