@@ -11,7 +11,6 @@
  * check the allocator's invariants and shut down.
  */
 #include <kmm/kmm.h>
-#include <kmm/spinlock.h>
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
@@ -26,24 +25,6 @@ struct live {
 	unsigned int order;
 };
 
-#define OBJ_POOL	1024
-#define OBJ_SIZE	200
-#define OBJ_MAGIC	0x6b6d6d6f626aUL
-#define RING		256
-
-struct obj {
-	unsigned long magic;
-	char payload[OBJ_SIZE - sizeof(unsigned long)];
-};
-
-static struct kmem_cache *obj_cache;
-static unsigned long ctor_calls;
-
-/* Objects handed between threads, freed by whoever takes them. */
-static DEFINE_SPINLOCK(ring_lock);
-static void *ring[RING];
-static int ring_n;
-
 struct worker {
 	pthread_t thread;
 	int id;
@@ -53,22 +34,10 @@ struct worker {
 	unsigned int pool_size, nr_live;
 	unsigned long live_pages;
 	unsigned long allocs, fails, frees;
-	void *objs[OBJ_POOL];		/* slab objects held */
-	unsigned int nr_objs;
-	unsigned long slab_ops, remote_frees;
+	struct slab_load slab;		/* slab objects held (slabload.c) */
 };
 
 static atomic_bool stop;
-
-static unsigned long long next_rand(unsigned long long *s)
-{
-	/* splitmix64 */
-	unsigned long long z = (*s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
 
 /* Mostly small orders, as in a running kernel; every order appears. */
 static unsigned int pick_order(unsigned long long r)
@@ -106,81 +75,16 @@ static void free_one(struct worker *w, unsigned int idx)
 	w->frees++;
 }
 
-static void obj_ctor(void *p)
-{
-	((struct obj *)p)->magic = OBJ_MAGIC;
-	__atomic_fetch_add(&ctor_calls, 1, __ATOMIC_RELAXED);
-}
-
-/* Free a slab object; cache objects still carry the constructor's magic. */
-static void free_obj(void *p)
-{
-	if (((unsigned long)p & 1) == 0) {
-		kfree(p);
-		return;
-	}
-	p = (void *)((unsigned long)p & ~1UL);
-	if (((struct obj *)p)->magic != OBJ_MAGIC)
-		fprintf(stderr, "kmm demo: object %p lost its constructor's magic\n", p);
-	kmem_cache_free(obj_cache, p);
-}
-
-/* One slab operation: allocate (cache or kmalloc), free, or pass along. */
-static void slab_op(struct worker *w, unsigned long long r)
-{
-	w->slab_ops++;
-	if (w->nr_objs < OBJ_POOL && (r & 1)) {
-		void *p;
-
-		if (r & 2) {
-			p = kmem_cache_alloc(obj_cache, GFP_KERNEL);
-			if (p)
-				p = (void *)((unsigned long)p | 1);	/* tag: cache object */
-		} else {
-			size_t size = 8 + (size_t)((r >> 8) % 1017);	/* 8..1024 */
-
-			p = kmalloc(size, GFP_KERNEL | __GFP_NOWARN);
-			if (p)
-				memset(p, w->id, size);
-		}
-		if (p)
-			w->objs[w->nr_objs++] = p;
-		return;
-	}
-	if (!w->nr_objs)
-		return;
-	{
-		unsigned int i = (unsigned int)((r >> 16) % w->nr_objs);
-		void *p = w->objs[i], *take = NULL;
-
-		w->objs[i] = w->objs[--w->nr_objs];
-		if ((r >> 40) % 4 == 0) {
-			/* Hand it to whichever thread comes next. */
-			spin_lock(&ring_lock);
-			if (ring_n == RING)
-				take = ring[--ring_n];
-			ring[ring_n++] = p;
-			spin_unlock(&ring_lock);
-			if (take) {
-				free_obj(take);
-				w->remote_frees++;
-			}
-		} else {
-			free_obj(p);
-		}
-	}
-}
-
 static void *worker_fn(void *arg)
 {
 	struct worker *w = arg;
 
 	while (!atomic_load_explicit(&stop, memory_order_relaxed)) {
-		unsigned long long r = next_rand(&w->seed);
+		unsigned long long r = slab_load_rand(&w->seed);
 		bool want_alloc = (r & 0xff) < 140;	/* ~55% allocations */
 
 		if ((r >> 48) % 4 == 0) {
-			slab_op(w, r >> 4);
+			slab_load_op(&w->slab, r >> 4);
 			continue;
 		}
 		if (w->nr_live == w->pool_size || w->live_pages >= w->max_live_pages)
@@ -297,18 +201,15 @@ int cmd_demo(int argc, char **argv)
 	w = calloc((size_t)threads, sizeof(*w));
 	if (!w)
 		return 1;
-	obj_cache = kmem_cache_create("kmm_demo_obj", sizeof(struct obj), 0,
-				      SLAB_HWCACHE_ALIGN, obj_ctor);
-	if (!obj_cache) {
+	if (slab_load_setup()) {
 		fprintf(stderr, "kmm demo: cannot create the object cache\n");
 		return 1;
 	}
-	ctor_calls = 0;
-	ring_n = 0;
 	atomic_store(&stop, false);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < threads; i++) {
 		w[i].id = i;
+		w[i].slab.id = i;
 		w[i].seed = seed * 1000003ULL + (unsigned long long)i;
 		/* Keep about 70% of memory in use across the workers. */
 		w[i].max_live_pages = totalram_pages() * 7 / 10 / (unsigned long)threads;
@@ -333,9 +234,9 @@ int cmd_demo(int argc, char **argv)
 		frees += w[i].frees;
 		live += w[i].live_pages;
 		nlive += w[i].nr_live;
-		slab_ops += w[i].slab_ops;
-		remote += w[i].remote_frees;
-		objs += w[i].nr_objs;
+		slab_ops += w[i].slab.slab_ops;
+		remote += w[i].slab.remote_frees;
+		objs += w[i].slab.nr_objs;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	elapsed = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
@@ -344,7 +245,8 @@ int cmd_demo(int argc, char **argv)
 	printf("held now: %lu pages (%lu MiB) in %lu allocations; %lu pages free\n", live,
 	       live >> (20 - PAGE_SHIFT), nlive, nr_free_pages());
 	printf("slab: %lu operations, %lu cross-thread frees, %lu objects held (+%d in the ring), "
-	       "%lu constructor calls\n", slab_ops, remote, objs, ring_n, ctor_calls);
+	       "%lu constructor calls\n", slab_ops, remote, objs, slab_load_ring_count(),
+	       slab_load_ctor_calls());
 
 	snprintf(viewbuf, sizeof(viewbuf), "%s", views);
 	for (char *save = NULL, *v = strtok_r(viewbuf, ",", &save); v; v = strtok_r(NULL, ",", &save))
@@ -353,14 +255,11 @@ int cmd_demo(int argc, char **argv)
 	for (i = 0; i < threads; i++) {
 		while (w[i].nr_live)
 			free_one(&w[i], w[i].nr_live - 1);
-		while (w[i].nr_objs)
-			free_obj(w[i].objs[--w[i].nr_objs]);
+		slab_load_release(&w[i].slab);
 		free(w[i].pool);
 	}
-	while (ring_n)
-		free_obj(ring[--ring_n]);
+	slab_load_teardown();
 	free(w);
-	kmem_cache_destroy(obj_cache);
 	drain_all_pages(NULL);
 	errors = kmm_zone_validate(NULL);
 	slab = global_node_page_state(NR_SLAB_RECLAIMABLE_B) +

@@ -4,6 +4,7 @@
  *
  *   kmm demo [options]        the main job: boot, run a workload, print views
  *   kmm proc NAME [options]   boot and print one /proc-style view
+ *   kmm slabtop [options]     the slab caches, sorted, like procps slabtop
  *   kmm selftest locking      the locking API self-test
  *   kmm version
  */
@@ -22,6 +23,8 @@ static void usage(FILE *f)
 		"                      CPU and print buddyinfo, pagetypeinfo and vmstat\n"
 		"  proc NAME [options] boot and print a view: buddyinfo, pagetypeinfo, zoneinfo,\n"
 		"                      vmstat, meminfo, dmesg\n"
+		"  slabtop [options]   the slab caches sorted by size (procps slabtop's layout),\n"
+		"                      once (-o) or refreshed, while a slab workload runs\n"
 		"  selftest locking    boot with lockdep on and run the locking API self-test;\n"
 		"                      exit status 1 if any case failed\n"
 		"  version             print the version\n"
@@ -41,6 +44,8 @@ int main(int argc, char **argv)
 		return cmd_demo(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "proc"))
 		return cmd_proc(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "slabtop"))
+		return cmd_slabtop(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "selftest"))
 		return cmd_selftest(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {

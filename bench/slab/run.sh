@@ -1,0 +1,118 @@
+#!/bin/sh
+# Run the SLUB benchmark: every allocator's build of bench/slab/slab.c, in
+# the same run, in interleaved rounds (round 1 of every allocator, then
+# round 2, ...), so that a slow phase of the machine hits them all alike;
+# then print one table.  Usage: run.sh DIR [ROUNDS] [SCALE]
+#   DIR     where the slab_<impl> binaries are (missing ones are skipped)
+#   ROUNDS  timed repetitions per figure, one per round (default 7)
+#   SCALE   multiplies the operation counts (default 1; 0.1 for a smoke run)
+set -e
+dir=$1
+rounds=${2:-7}
+scale=${3:-1}
+[ -n "$dir" ] || { echo "usage: $0 DIR [ROUNDS] [SCALE]" >&2; exit 2; }
+raw=$(mktemp)
+trap 'rm -f "$raw" "$raw.skip"' EXIT
+
+impls=""
+for i in kmm glibc mimalloc jemalloc tcmalloc; do
+	if [ -x "$dir/slab_$i" ]; then
+		impls="$impls $i"
+	else
+		echo "skipped: $i (no $dir/slab_$i: the library was not found at build time;" \
+		     "see scripts/ensure-bench-deps.sh)" >> "$raw.skip"
+	fi
+done
+[ -x "$dir/slab_kmm" ] || { echo "run.sh: $dir/slab_kmm is missing" >&2; exit 1; }
+
+r=1
+while [ "$r" -le "$rounds" ]; do
+	for i in $impls; do
+		only=pair64,ws4k,ws64k,xfree
+		[ "$r" = 1 ] && only="mem,$only"
+		"$dir/slab_$i" --impl "$i" --reps 1 --scale "$scale" --only "$only" >> "$raw"
+	done
+	# kmm with SLUB debugging, on the fixed-size pair and the working sets.
+	"$dir/slab_kmm" --impl kmm-FZPU --boot "slub_debug=FZPU" --reps 1 --scale "$scale" \
+		--only pair64,ws4k,ws64k >> "$raw"
+	r=$((r + 1))
+done
+
+{
+	echo "SLUB benchmark: kmm's kmem_cache/kmalloc against malloc implementations"
+	echo "$(getconf _NPROCESSORS_ONLN) CPUs; $rounds rounds, interleaved across allocators; median and best (min) over rounds"
+	echo "ns per op (lower is better): pair64 = kmem_cache_alloc+free of 64 bytes (kmm) or"
+	echo "malloc(64)+free; ws4k/ws64k = free a random slot of 4096/65536 live objects and"
+	echo "allocate 8..512 random bytes into it (kmalloc/kfree for kmm), per thread;"
+	echo "xfree = one thread allocates 8..512 bytes, another frees them, per object."
+	echo "kmm is booted with mem=2G quiet; kmm-FZPU adds slub_debug=FZPU."
+	if [ -f "$raw.skip" ]; then cat "$raw.skip"; fi
+	awk -F'\t' '$1 == "I" && $2 != "kmm" && $2 != "kmm-FZPU" && !seen[$2]++ {
+		printf "  %-9s malloc resolves to %s\n", $2, $3 }' "$raw"
+} 
+
+awk -F'\t' -v impls="kmm$impls kmm-FZPU" '
+$1 == "R" {
+	k = $2 "/" $3 "t"
+	if (!(k in seen)) { seen[k] = 1; order[++nw] = k }
+	cnt[k, $4]++; val[k, $4, cnt[k, $4]] = $5
+	# cnt and val are indexed by (workload/threads, impl)
+}
+$1 == "M" { nobj = $3; req[$2] = $4; rss[$2] = $5 }
+END {
+	ni = split(impls, im, " ")
+	m = 0
+	for (i = 1; i <= ni; i++) if (!(im[i] in dup)) { dup[im[i]] = 1; imp[++m] = im[i] }
+	ni = m
+	printf "\n%-12s", "workload"
+	for (i = 1; i <= ni; i++) printf " %17s", imp[i]
+	printf "\n%-12s", ""
+	for (i = 1; i <= ni; i++) printf " %17s", "median    best"
+	printf "\n"
+	for (w = 1; w <= nw; w++) {
+		k = order[w]
+		if (k ~ /^mem/) continue
+		printf "%-12s", k
+		for (i = 1; i <= ni; i++) {
+			if ((k, imp[i]) in cnt) {
+				med[k, imp[i]] = median1(k, imp[i])
+				printf " %8.2f %8.2f", med[k, imp[i]], bst[k, imp[i]]
+			} else printf " %17s", "-"
+		}
+		printf "\n"
+	}
+	printf "\nMemory: %d live objects of 8..512 random bytes, each written in full\n", nobj
+	printf "%-12s %14s %14s %14s\n", "impl", "requested MB", "RSS growth MB", "RSS/requested"
+	for (i = 1; i <= ni; i++)
+		if (imp[i] in req)
+			printf "%-12s %14.1f %14.1f %14.2f\n", imp[i], req[imp[i]] / 1e6, rss[imp[i]] / 1e6, rss[imp[i]] / req[imp[i]]
+
+	printf "\nTargets (reported, not enforced):\n"
+	p = med["pair64/1t", "kmm"]
+	printf "  kmm fixed-size pair under 5 ns: %.2f ns median, %.2f best: %s\n", p, bst["pair64/1t", "kmm"], p < 5 ? "met" : "NOT met"
+	for (w = 1; w <= nw; w++) {
+		k = order[w]
+		if (k !~ /^ws/) continue
+		fast = ""; fv = 0
+		for (i = 1; i <= ni; i++) {
+			if (imp[i] ~ /^kmm/ || !((k, imp[i]) in med)) continue
+			if (fast == "" || med[k, imp[i]] < fv) { fast = imp[i]; fv = med[k, imp[i]] }
+		}
+		if (fast == "") continue
+		printf "  %-10s kmm %.2f ns vs fastest peer %s %.2f ns (%.2fx): %s\n", k, med[k, "kmm"], fast, fv, med[k, "kmm"] / fv, med[k, "kmm"] <= fv ? "met" : "NOT met"
+	}
+	for (w = 1; w <= nw; w++) {
+		k = order[w]
+		if (!((k, "kmm-FZPU") in med)) continue
+		ratio = med[k, "kmm-FZPU"] / med[k, "kmm"]
+		printf "  %-10s slub_debug=FZPU %.2f ns vs %.2f ns: %.2fx slower (target <= 5x): %s\n", k, med[k, "kmm-FZPU"], med[k, "kmm"], ratio, ratio <= 5 ? "met" : "NOT met"
+	}
+}
+function median1(k, impl,   n, i, j, t, a) {
+	n = cnt[k, impl]
+	for (i = 1; i <= n; i++) a[i] = val[k, impl, i]
+	for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+	bst[k, impl] = a[1]
+	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+' "$raw"
