@@ -127,14 +127,23 @@ struct free_area {
 #define NR_PCP_THP		2
 #define NR_PCP_LISTS		(NR_LOWORDER_PCP_LISTS + NR_PCP_THP)
 
+/*
+ * With restartable sequences (kmm_percpu_rseq) the CPU's own fast paths
+ * own the pcp by setting locked (a sequence on that CPU, no locked
+ * instruction) and everybody else by taking lock, setting remote and
+ * waiting for locked to clear (src/mm/pcp_lock.h); otherwise lock alone
+ * protects the pcp, as in the kernel.
+ */
 struct per_cpu_pages {
-	spinlock_t lock;	/* protects everything below */
+	unsigned int locked;	/* owned by a fast path (rseq mode) */
+	unsigned int remote;	/* owned by lock's holder (rseq mode) */
 	int count;		/* pages on the lists */
 	int high;		/* drain down to high - batch above this */
 	int batch;		/* chunk size for buddy add/remove */
 	long events[NR_VM_EVENT_ITEMS];	/* pcp-path events */
 	long numa[NR_VM_NUMA_EVENT_ITEMS];
 	struct list_head lists[NR_PCP_LISTS];
+	spinlock_t lock;	/* protects the above; see the comment above */
 } ____cacheline_aligned;
 
 struct per_cpu_zonestat {

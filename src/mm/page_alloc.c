@@ -9,11 +9,12 @@
  * lists.  Bad input (a double free, a wrong order, a tail page, a pointer
  * kmm never gave out) is reported and refused.
  *
- * Locking: pcp->lock (per zone and CPU, taken with trylock; a thread that
- * fails falls back to the zone, as the kernel does) nests outside
- * zone->lock.
+ * Locking: the pcp lock (per zone and CPU, taken with trylock by the fast
+ * paths; a thread that fails falls back to the zone, as the kernel does;
+ * see pcp_lock.h) nests outside zone->lock.
  */
 #include "mm/internal.h"
+#include "mm/pcp_lock.h"
 #include "arch/arch.h"
 #include "kernel/internal.h"
 #include <errno.h>
@@ -34,11 +35,12 @@ static int nr_pcp_alloc(struct per_cpu_pages *pcp, unsigned int order)
 static struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zone,
 				    unsigned int order, int migratetype, int cpu)
 {
-	struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
+	struct per_cpu_pages *pcp;
 	struct list_head *list;
 	struct page *page;
 
-	if (!spin_trylock(&pcp->lock))
+	pcp = pcp_trylock(zone, cpu);
+	if (!pcp)
 		return NULL;
 	list = &pcp->lists[kmm_order_to_pindex(migratetype, order)];
 	for (;;) {
@@ -64,7 +66,7 @@ static struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zo
 		WRITE_ONCE(pcp->events[PGALLOC], pcp->events[PGALLOC] + (1L << order));
 		zone_statistics(pcp, preferred_zone, zone, 1, cpu);
 	}
-	spin_unlock(&pcp->lock);
+	pcp_unlock(pcp);
 	return page;
 }
 
@@ -143,7 +145,7 @@ static bool free_tail_page_prepare(struct page *head, struct page *page)
  * Checks and clean-up before pages go back: a page that fails a check is
  * reported and kept out of circulation (false: do not free).
  */
-static bool free_pages_prepare(struct page *page, unsigned int order)
+static noinline bool free_pages_prepare_slow(struct page *page, unsigned int order)
 {
 	bool compound = PageHead(page);
 	int bad = 0;
@@ -186,6 +188,25 @@ static bool free_pages_prepare(struct page *page, unsigned int order)
 	return true;
 }
 
+/*
+ * The order-0 common case inline: a good page, no compound, no poisoning,
+ * zeroing or debug_pagealloc (the same work as the slow version).
+ */
+static __always_inline bool free_pages_prepare(struct page *page, unsigned int order)
+{
+	if (likely(!order && !(page->flags & (1UL << PG_head)) && !check_pages_enabled() &&
+		   !kmm_mm_params.init_on_free)) {
+		if (unlikely(free_page_is_bad(page))) {
+			atomic_long_add(1, &page_zone(page)->nr_bad_pages);
+			return false;
+		}
+		page->flags &= ~(PAGE_FLAGS_CHECK_AT_PREP | (KMM_ORDER_MASK << KMM_ORDER_PGSHIFT));
+		page->mapping = NULL;
+		return true;
+	}
+	return free_pages_prepare_slow(page, order);
+}
+
 static void free_unref_page(struct page *page, unsigned int order)
 {
 	unsigned long pfn = page_to_pfn(page);
@@ -203,8 +224,8 @@ static void free_unref_page(struct page *page, unsigned int order)
 		}
 		migratetype = MIGRATE_MOVABLE;
 	}
-	pcp = &zone->per_cpu_pageset[kmm_this_cpu()];
-	if (!spin_trylock(&pcp->lock)) {
+	pcp = pcp_trylock(zone, kmm_percpu_rseq ? 0 : kmm_this_cpu());
+	if (!pcp) {
 		kmm_free_one_page(zone, page, pfn, order, FPI_NONE);
 		return;
 	}
@@ -215,7 +236,7 @@ static void free_unref_page(struct page *page, unsigned int order)
 	WRITE_ONCE(pcp->events[PGFREE], pcp->events[PGFREE] + (1L << order));
 	if (pcp->count >= pcp->high)
 		kmm_free_pcppages_bulk(zone, pcp->count - pcp->high + pcp->batch, pcp, pindex);
-	spin_unlock(&pcp->lock);
+	pcp_unlock(pcp);
 }
 
 static void free_the_page(struct page *page, unsigned int order)
@@ -268,9 +289,9 @@ static unsigned int gfp_to_alloc_flags(gfp_t gfp_mask, unsigned int order)
 	return alloc_flags;
 }
 
-static struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order,
-					   unsigned int alloc_flags,
-					   const struct alloc_context *ac)
+static __always_inline struct page *
+get_page_from_freelist_inl(gfp_t gfp_mask, unsigned int order, unsigned int alloc_flags,
+			   const struct alloc_context *ac)
 {
 	struct zoneref *z;
 
@@ -297,6 +318,14 @@ static struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order,
 		}
 	}
 	return NULL;
+}
+
+/* The slow path's copy. */
+static noinline struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order,
+						    unsigned int alloc_flags,
+						    const struct alloc_context *ac)
+{
+	return get_page_from_freelist_inl(gfp_mask, order, alloc_flags, ac);
 }
 
 #define MAX_RECLAIM_RETRIES 16
@@ -416,7 +445,7 @@ KMM_API struct page *kmm___alloc_pages(gfp_t gfp_mask, unsigned int order, int p
 			kmm_warn_alloc(gfp_mask, nodemask, order);
 		return NULL;
 	}
-	page = get_page_from_freelist(gfp_mask, order, ALLOC_WMARK_LOW, &ac);
+	page = get_page_from_freelist_inl(gfp_mask, order, ALLOC_WMARK_LOW, &ac);
 	if (likely(page))
 		return page;
 	return __alloc_pages_slowpath(gfp_mask, order, &ac);
@@ -543,16 +572,42 @@ KMM_API void kmm_split_page(struct page *page, unsigned int order)
 	kmm_set_alloc_order(page, 0);
 }
 
+/* ---- claiming a pcp from anywhere (pcp_lock.h) ------------------------- */
+
+void kmm_pcp_claim(struct per_cpu_pages *pcp, int cpu)
+{
+	unsigned int spins = 0;
+
+	if (!kmm_percpu_rseq)
+		return;
+	__atomic_store_n(&pcp->remote, 1, __ATOMIC_SEQ_CST);
+	/* Registered at boot; it cannot fail for a CPU of the machine. */
+	BUG_ON(!kmm_rseq_fence(cpu));
+	/* A holder that committed before the fence finishes its short work. */
+	while (__atomic_load_n(&pcp->locked, __ATOMIC_ACQUIRE)) {
+		if (++spins < 128)
+			cpu_relax();
+		else
+			sched_yield();
+	}
+}
+
+void kmm_pcp_unclaim(struct per_cpu_pages *pcp)
+{
+	if (kmm_percpu_rseq)
+		__atomic_store_n(&pcp->remote, 0, __ATOMIC_RELEASE);
+}
+
 /* ---- draining pcp lists ---------------------------------------------- */
 
 static void drain_pages_zone(int cpu, struct zone *zone)
 {
 	struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
 
-	spin_lock(&pcp->lock);
+	pcp_lock_remote(pcp, cpu);
 	if (pcp->count)
 		kmm_free_pcppages_bulk(zone, pcp->count, pcp, 0);
-	spin_unlock(&pcp->lock);
+	pcp_unlock_remote(pcp);
 }
 
 KMM_API void kmm_drain_local_pages(struct zone *zone)
@@ -653,6 +708,8 @@ void kmm_setup_pagesets(void)
 			struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
 
 			spin_lock_init(&pcp->lock);
+			pcp->locked = 0;
+			pcp->remote = 0;
 			pcp->count = 0;
 			pcp->batch = batch;
 			pcp->high = high;

@@ -6,10 +6,11 @@
  * twice, free buddies that could merge have merged, and every counter
  * agrees with the lists.
  *
- * Takes every pcp->lock of the zone, then zone->lock (the allocator's
+ * Claims every pcp of the zone (pcp_lock.h), then takes zone->lock (the allocator's
  * order), so the zone is frozen while it is checked.
  */
 #include "mm/internal.h"
+#include "mm/pcp_lock.h"
 #include "arch/arch.h"
 
 #define MAX_REPORTS_PER_ZONE 20
@@ -230,15 +231,19 @@ static int validate_zone(struct zone *zone)
 	}
 	/* Every pcp lock of the zone at once: one class, nested under validate_lock. */
 	spin_lock(&validate_lock);
-	for_each_possible_cpu(cpu)
+	for_each_possible_cpu(cpu) {
 		spin_lock_nest_lock(&zone->per_cpu_pageset[cpu].lock, &validate_lock);
+		kmm_pcp_claim(&zone->per_cpu_pageset[cpu], cpu);
+	}
 	spin_lock(&zone->lock);
 	check_free_lists(&st, nr_free_mt);
 	check_pcp_lists(&st);
 	check_counters(&st, nr_free_mt);
 	spin_unlock(&zone->lock);
-	for_each_possible_cpu(cpu)
+	for_each_possible_cpu(cpu) {
+		kmm_pcp_unclaim(&zone->per_cpu_pageset[cpu]);
 		spin_unlock(&zone->per_cpu_pageset[cpu].lock);
+	}
 	spin_unlock(&validate_lock);
 	kmm_arch_release(st.seen, ALIGN(bytes, PAGE_SIZE));
 	if (st.errors > MAX_REPORTS_PER_ZONE)

@@ -69,6 +69,30 @@ struct kmem_cache_cpu {
 
 #define TID_BUSY	(1UL << 63)
 
+enum { FASTPATH_NONE, FASTPATH_SLAB, FASTPATH_SHEAVES };
+
+/*
+ * Per-CPU sheaves (the kernel's percpu array caches, mm/slub.c since
+ * Linux 6.18): arrays of object pointers in front of the CPU slab.  A free
+ * pushes onto main, an allocation pops from it, whatever slab the object
+ * is in; when main is empty (full) it is exchanged with spare, else
+ * refilled from (flushed to) the slabs.  Only caches with the rseq fast
+ * paths have them (s->cpu_sheaves != NULL); busy works as c->tid's
+ * TID_BUSY for the sheaves' own sequences (slub_sheaf.c).
+ */
+struct slab_sheaf {
+	unsigned int size;		/* objects[0 .. size) are free objects */
+	unsigned int capacity;
+	void *objects[];
+};
+
+struct slub_percpu_sheaves {
+	unsigned long busy;		/* TID_BUSY while lock's holder works */
+	struct slab_sheaf *main;
+	struct slab_sheaf *spare;
+	spinlock_t lock;
+} __attribute__((aligned(64)));
+
 struct kmem_cache_node {
 	spinlock_t list_lock;
 	unsigned long nr_partial;
@@ -81,9 +105,11 @@ struct kmem_cache_node {
 struct kmem_cache {
 	struct kmem_cache_cpu *cpu_slab;
 	slab_flags_t flags;
-	bool fastpath;			/* rseq fast paths: no debug flags, no
-					 * debug_pagealloc, kmm_percpu_rseq */
+	unsigned char fastpath;		/* FASTPATH_*: rseq fast paths (no debug
+					 * flags, no debug_pagealloc, kmm_percpu_rseq) */
 	unsigned int nr_cpu_ids;	/* entries in cpu_slab */
+	struct slub_percpu_sheaves *cpu_sheaves;	/* [nr_cpu_ids], or NULL */
+	unsigned int sheaf_capacity;
 	unsigned long min_partial;
 	unsigned int size;		/* object + metadata, aligned */
 	unsigned int object_size;	/* what the user asked for */
@@ -111,6 +137,7 @@ extern pthread_mutex_t kmm_slab_mutex;
 extern struct kmem_cache *kmm_kmem_cache;	/* the cache of caches */
 extern struct kmem_cache *kmm_kmem_cache_node;	/* of kmem_cache_node */
 extern bool kmm_slab_nomerge;
+extern bool kmm_slub_sheaves;		/* kmm.sheaves= */
 extern unsigned int kmm_slub_min_order, kmm_slub_max_order, kmm_slub_min_objects;
 enum slab_state { DOWN, PARTIAL, UP, FULL };
 extern enum slab_state kmm_slab_state;
@@ -143,6 +170,18 @@ struct slabinfo {
 void kmm_get_slabinfo(struct kmem_cache *s, struct slabinfo *sinfo);
 /* The report building blocks (slab_bug / slab_err / slab_fix). */
 void kmm_slab_err(struct kmem_cache *s, struct page *slab, const char *fmt, ...) __printf(3, 4);
+
+/* slub_sheaf.c */
+bool kmm_alloc_sheaves(struct kmem_cache *s);
+void kmm_free_sheaves(struct kmem_cache *s);
+/* The slow paths behind the sheaf sequences. */
+void *kmm_sheaf_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long addr);
+void kmm_sheaf_free_slow(struct kmem_cache *s, void *object, unsigned long addr);
+/* Return every object in every CPU's sheaves to its slab. */
+void kmm_flush_all_sheaves(struct kmem_cache *s);
+/* The CPU-slab paths (slub.c), for sheaf refills and flushes. */
+void *kmm_slab_alloc_cpu(struct kmem_cache *s, gfp_t gfp, unsigned long addr);
+void kmm_slab_free_cpu(struct kmem_cache *s, struct page *slab, void *object, unsigned long addr);
 
 /* slub_debug.c */
 #define SLAB_DEBUG_FLAGS (SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | SLAB_POISON | \

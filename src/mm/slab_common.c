@@ -33,8 +33,22 @@ static void slab_param_defaults(void)
 	kmm_slub_min_order = 0;
 	kmm_slub_max_order = PAGE_ALLOC_COSTLY_ORDER;
 	kmm_slub_min_objects = 0;
+	kmm_slub_sheaves = true;
 }
 param_defaults(slab_param_defaults);
+
+/* kmm.sheaves=off: no per-CPU sheaves, the freelist-only SLUB of 6.12. */
+bool kmm_slub_sheaves = true;
+
+static int setup_sheaves(char *val)
+{
+	if (!val) {
+		kmm_slub_sheaves = true;
+		return 0;
+	}
+	return kmm_kstrtobool(val, &kmm_slub_sheaves) ? -EINVAL : 0;
+}
+__setup("kmm.sheaves", setup_sheaves);
 
 static int setup_slab_nomerge(char *str)
 {
@@ -292,7 +306,7 @@ KMM_API const char *kmm_kmem_cache_name(struct kmem_cache *s)
 KMM_API void *kmm_kmem_cache_alloc(struct kmem_cache *s, gfp_t flags)
 {
 	if (likely(s->fastpath) && likely(!(flags & __GFP_ZERO))) {
-		void *object = rseq_slab_alloc(s);
+		void *object = fastpath_alloc(s);
 
 		if (likely(object))
 			return object;
@@ -355,8 +369,7 @@ KMM_API void kmm_kmem_cache_free(struct kmem_cache *s, void *x)
 
 	if (likely(s->fastpath) && likely(virt_addr_valid(x))) {
 		slab = compound_head(virt_to_page(x));
-		if (likely(PageSlab(slab) && slab->slab_cache == s) &&
-		    likely(!rseq_slab_free(s, slab, x, x)))
+		if (likely(PageSlab(slab) && slab->slab_cache == s) && likely(fastpath_free(s, slab, x)))
 			return;
 	}
 	kmem_cache_free_slow(s, x, (unsigned long)__builtin_return_address(0));
@@ -517,7 +530,7 @@ KMM_API void *kmm_kmalloc(size_t size, gfp_t flags)
 		struct kmem_cache *s = kmalloc_slab(size, 0);
 
 		if (likely(s) && likely(s->fastpath)) {
-			void *object = rseq_slab_alloc(s);
+			void *object = fastpath_alloc(s);
 
 			if (likely(object))
 				return object;
@@ -573,7 +586,7 @@ KMM_API void kmm_kfree(const void *object)
 		struct page *slab = compound_head(virt_to_page(x));
 
 		if (likely(PageSlab(slab)) && likely(slab->slab_cache->fastpath) &&
-		    likely(!rseq_slab_free(slab->slab_cache, slab, x, x)))
+		    likely(fastpath_free(slab->slab_cache, slab, x)))
 			return;
 	}
 	kfree_slow(object, (unsigned long)__builtin_return_address(0));

@@ -103,7 +103,7 @@ static void cpu_claim(struct kmem_cache *s, struct kmem_cache_cpu *c)
 	if (kmm_percpu_rseq) {
 		unsigned int cpu = (unsigned int)(c - s->cpu_slab);
 
-		if (rseq_cpu_claim(c, cpu))
+		if (rseq_cpu_claim(&c->tid, cpu))
 			return;
 		__atomic_store_n(&c->tid, c->tid | TID_BUSY, __ATOMIC_SEQ_CST);
 		/* Registered at boot; it cannot fail for an online CPU. */
@@ -617,18 +617,38 @@ out:
 	return object;
 }
 
+/* The sheaves first (slub_sheaf.c), then the CPU slab. */
+static __always_inline void *slab_alloc_sheaf(struct kmem_cache *s, gfp_t gfp, unsigned long addr)
+{
+	void *object;
+
+	if (!s->cpu_sheaves)
+		return slab_alloc(s, gfp, addr);
+	object = rseq_sheaf_alloc(s);
+	if (unlikely(!object))
+		object = kmm_sheaf_alloc_slow(s, gfp, addr);
+	if (unlikely(gfp & __GFP_ZERO) && object)
+		memset(object, 0, s->object_size);
+	return object;
+}
+
 void *kmm_slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long addr)
 {
 	if (unlikely(kmem_cache_debug(s)))
 		return kmm_debug_slab_alloc(s, gfp, addr, s->object_size);
-	return slab_alloc(s, gfp, addr);
+	return slab_alloc_sheaf(s, gfp, addr);
 }
 
 void *kmm_slab_alloc_size(struct kmem_cache *s, gfp_t gfp, unsigned long addr, size_t size)
 {
 	if (unlikely(kmem_cache_debug(s)))
 		return kmm_debug_slab_alloc(s, gfp, addr, (unsigned int)size);
-	return slab_alloc(s, gfp, addr);
+	return slab_alloc_sheaf(s, gfp, addr);
+}
+
+void *kmm_slab_alloc_cpu(struct kmem_cache *s, gfp_t gfp, unsigned long addr)
+{
+	return slab_alloc(s, gfp & ~__GFP_ZERO, addr);
 }
 
 /* ---- freeing --------------------------------------------------------------- */
@@ -737,6 +757,23 @@ void kmm_slab_free(struct kmem_cache *s, struct page *slab, void *object, unsign
 		kmm_debug_slab_free(s, slab, object, addr);
 		return;
 	}
+	if (s->cpu_sheaves) {
+		switch (rseq_sheaf_free(s, object)) {
+		case 0:
+			return;
+		case 2:
+			object_already_free(s, slab, object);
+			return;
+		default:
+			kmm_sheaf_free_slow(s, object, addr);
+			return;
+		}
+	}
+	do_slab_free(s, slab, object, object, 1, addr);
+}
+
+void kmm_slab_free_cpu(struct kmem_cache *s, struct page *slab, void *object, unsigned long addr)
+{
 	do_slab_free(s, slab, object, object, 1, addr);
 }
 
@@ -770,6 +807,7 @@ void kmm_kmem_cache_flush(struct kmem_cache *s)
 {
 	int cpu;
 
+	kmm_flush_all_sheaves(s);
 	for_each_possible_cpu(cpu)
 		flush_cpu(s, cpu);
 }

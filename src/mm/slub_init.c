@@ -258,6 +258,7 @@ void kmm___kmem_cache_release(struct kmem_cache *s)
 		kmm_arch_release(s->cpu_slab,
 				 ALIGN(sizeof(struct kmem_cache_cpu) * kmm_nr_cpu_ids, PAGE_SIZE));
 	s->cpu_slab = NULL;
+	kmm_free_sheaves(s);
 	free_kmem_cache_nodes(s);
 }
 
@@ -292,7 +293,17 @@ int kmm___kmem_cache_create(struct kmem_cache *s, const char *name, unsigned int
 		return -ENOMEM;
 	}
 	s->nr_cpu_ids = nr_cpu_ids;
-	s->fastpath = kmm_percpu_rseq && !kmem_cache_debug(s) && !debug_pagealloc_enabled();
+	s->fastpath = FASTPATH_NONE;
+	if (kmm_percpu_rseq && !kmem_cache_debug(s) && !debug_pagealloc_enabled())
+		s->fastpath = FASTPATH_SLAB;
+	/* Sheaves need the rseq fast paths (slub_sheaf.c). */
+	if (s->fastpath && kmm_slub_sheaves) {
+		if (!kmm_alloc_sheaves(s)) {
+			kmm___kmem_cache_release(s);
+			return -ENOMEM;
+		}
+		s->fastpath = FASTPATH_SHEAVES;
+	}
 	return 0;
 }
 

@@ -149,8 +149,11 @@ dbl:
 	return 2;
 }
 
-/* Set TID_BUSY in c->tid by a sequence on cpu; false if not running there. */
-static inline bool rseq_cpu_claim(struct kmem_cache_cpu *c, unsigned int cpu)
+/*
+ * Set TID_BUSY in *word (c->tid, or a sheaves' busy word) by a sequence on
+ * cpu; false if the thread is not running there.
+ */
+static inline bool rseq_cpu_claim(unsigned long *word, unsigned int cpu)
 {
 	unsigned long t1;
 	int ret;
@@ -160,9 +163,9 @@ static inline bool rseq_cpu_claim(struct kmem_cache_cpu *c, unsigned int cpu)
 		"movl %%fs:4(%[rso]), %k[t1]\n\t"
 		"cmpl %[cpu], %k[t1]\n\t"
 		"jne 5f\n\t"
-		"movq %c[o_tid](%[c]), %[t1]\n\t"
+		"movq (%[w]), %[t1]\n\t"
 		"btsq $63, %[t1]\n\t"
-		"movq %[t1], %c[o_tid](%[c])\n"		/* commit */
+		"movq %[t1], (%[w])\n"			/* commit */
 		"2:\n\t"
 		"xorl %k[ret], %k[ret]\n\t"
 		"jmp 9f\n"
@@ -171,12 +174,99 @@ static inline bool rseq_cpu_claim(struct kmem_cache_cpu *c, unsigned int cpu)
 		"9:\n\t"
 		KMM_RSEQ_ABORT
 		: [ret] "=&r"(ret), [t1] "=&r"(t1)
-		: [rso] "r"(kmm_arch_rseq_offset), [c] "r"(c), [cpu] "r"(cpu),
-		  [o_tid] KCC_OFF(tid)
+		: [rso] "r"(kmm_arch_rseq_offset), [w] "r"(word), [cpu] "r"(cpu)
 		: "cc", "memory");
 	return !ret;
 }
 
+#define PCS_OFF(f)	"i"(offsetof(struct slub_percpu_sheaves, f))
+#define SHEAF_OFF(f)	"i"(offsetof(struct slab_sheaf, f))
+
+/* Pop the last object of this CPU's main sheaf; NULL: empty or busy. */
+static __always_inline void *rseq_sheaf_alloc(struct kmem_cache *s)
+{
+	unsigned long obj, pcs, m, n;
+
+	__asm__ __volatile__(
+		KMM_RSEQ_START("[rso]", "[pcs]")
+		"movl %%fs:4(%[rso]), %k[n]\n\t"
+		"cmpl %c[o_nr](%[s]), %k[n]\n\t"
+		"jae 5f\n\t"
+		"imulq %[psz], %[n], %[pcs]\n\t"
+		"addq %c[o_sheaves](%[s]), %[pcs]\n\t"
+		"cmpq $0, %c[o_busy](%[pcs])\n\t"
+		"js 5f\n\t"
+		"movq %c[o_main](%[pcs]), %[m]\n\t"
+		"movl %c[o_size](%[m]), %k[n]\n\t"
+		"subl $1, %k[n]\n\t"
+		"jb 5f\n\t"				/* it was empty */
+		"movq %c[o_objs](%[m],%[n],8), %[obj]\n\t"
+		"movl %k[n], %c[o_size](%[m])\n"	/* commit */
+		"2:\n\t"
+		"jmp 9f\n"
+		"5:\n\t"
+		"xorl %k[obj], %k[obj]\n"
+		"9:\n\t"
+		KMM_RSEQ_ABORT
+		: [obj] "=&r"(obj), [pcs] "=&r"(pcs), [m] "=&r"(m), [n] "=&r"(n)
+		: [rso] "r"(kmm_arch_rseq_offset), [s] "r"(s),
+		  [psz] "i"(sizeof(struct slub_percpu_sheaves)),
+		  [o_nr] KC_OFF(nr_cpu_ids), [o_sheaves] KC_OFF(cpu_sheaves),
+		  [o_busy] PCS_OFF(busy), [o_main] PCS_OFF(main),
+		  [o_size] SHEAF_OFF(size), [o_objs] SHEAF_OFF(objects)
+		: "cc", "memory");
+	(void)pcs; (void)m; (void)n;
+	return (void *)obj;
+}
+
+/*
+ * Push object onto this CPU's main sheaf.  0: done; 1: take the slow path
+ * (full or busy); 2: object is already the last one pushed (a double
+ * free, the check the freelist head gave before).
+ */
+static __always_inline int rseq_sheaf_free(struct kmem_cache *s, void *object)
+{
+	__asm__ goto __volatile__(
+		KMM_RSEQ_START("[rso]", "%r8")
+		"movl %%fs:4(%[rso]), %%r8d\n\t"
+		"cmpl %c[o_nr](%[s]), %%r8d\n\t"
+		"jae %l[slow]\n\t"
+		"imulq %[psz], %%r8, %%r9\n\t"
+		"addq %c[o_sheaves](%[s]), %%r9\n\t"
+		"cmpq $0, %c[o_busy](%%r9)\n\t"
+		"js %l[slow]\n\t"
+		"movq %c[o_main](%%r9), %%r10\n\t"
+		"movl %c[o_size](%%r10), %%r8d\n\t"
+		"cmpl %c[o_cap](%%r10), %%r8d\n\t"
+		"jae %l[slow]\n\t"
+		"testl %%r8d, %%r8d\n\t"
+		"jz 6f\n\t"
+		"cmpq %[obj], %c[o_objs]-8(%%r10,%%r8,8)\n\t"
+		"je %l[dbl]\n"
+		"6:\n\t"
+		"movq %[obj], %c[o_objs](%%r10,%%r8,8)\n\t"
+		"addl $1, %%r8d\n\t"
+		"movl %%r8d, %c[o_size](%%r10)\n"	/* commit */
+		"2:\n\t"
+		KMM_RSEQ_ABORT
+		:
+		: [rso] "r"(kmm_arch_rseq_offset), [s] "r"(s), [obj] "r"(object),
+		  [psz] "i"(sizeof(struct slub_percpu_sheaves)),
+		  [o_nr] KC_OFF(nr_cpu_ids), [o_sheaves] KC_OFF(cpu_sheaves),
+		  [o_busy] PCS_OFF(busy), [o_main] PCS_OFF(main),
+		  [o_size] SHEAF_OFF(size), [o_cap] SHEAF_OFF(capacity),
+		  [o_objs] SHEAF_OFF(objects)
+		: "cc", "memory", "r8", "r9", "r10"
+		: slow, dbl);
+	return 0;
+slow:
+	return 1;
+dbl:
+	return 2;
+}
+
+#undef PCS_OFF
+#undef SHEAF_OFF
 #undef KC_OFF
 #undef KCC_OFF
 
@@ -185,7 +275,31 @@ static inline bool rseq_cpu_claim(struct kmem_cache_cpu *c, unsigned int cpu)
 static inline void *rseq_slab_alloc(struct kmem_cache *s) { return NULL; }
 static inline int rseq_slab_free(struct kmem_cache *s, struct page *slab, void *head,
 				 void *tail) { return 1; }
-static inline bool rseq_cpu_claim(struct kmem_cache_cpu *c, unsigned int cpu) { return false; }
+static inline bool rseq_cpu_claim(unsigned long *word, unsigned int cpu) { return false; }
+static inline void *rseq_sheaf_alloc(struct kmem_cache *s) { return NULL; }
+static inline int rseq_sheaf_free(struct kmem_cache *s, void *object) { return 1; }
 
 #endif /* KMM_NO_RSEQ */
+
+/*
+ * The entry points' fast paths (slab_common.c): NULL / false means take
+ * the slow path, which also reports whatever is wrong.
+ */
+static __always_inline void *fastpath_alloc(struct kmem_cache *s)
+{
+	if (likely(s->fastpath == FASTPATH_SHEAVES))
+		return rseq_sheaf_alloc(s);
+	if (s->fastpath == FASTPATH_SLAB)
+		return rseq_slab_alloc(s);
+	return NULL;
+}
+
+static __always_inline bool fastpath_free(struct kmem_cache *s, struct page *slab, void *x)
+{
+	if (likely(s->fastpath == FASTPATH_SHEAVES))
+		return kmm_slab_valid_pointer(s, slab, x) && !rseq_sheaf_free(s, x);
+	if (s->fastpath == FASTPATH_SLAB)
+		return !rseq_slab_free(s, slab, x, x);
+	return false;
+}
 #endif /* KMM_MM_SLUB_RSEQ_H */

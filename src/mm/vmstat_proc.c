@@ -22,6 +22,7 @@
  * walk_zones_in_node() does; nothing is printed while a lock is held.
  */
 #include "mm/internal.h"
+#include "mm/pcp_lock.h"
 #include "kernel/internal.h"
 
 KMM_LINK_ANCHOR(vmstat_proc);
@@ -121,8 +122,8 @@ unsigned long kmm_totalreserve_pages(void)
 
 /*
  * A zone's event or NUMA counter: the zone's atomic part plus every
- * CPU's pcp part, each read under its pcp->lock (the allocator updates
- * them under that lock with plain stores).  The views are never called
+ * CPU's pcp part, each read under its pcp lock (the allocator updates
+ * them under that lock with plain stores; pcp_lock.h).  The views are never called
  * with an mm lock held, so taking pcp->lock here is safe.
  */
 static unsigned long zone_counter(struct zone *zone, int item, bool numa)
@@ -135,9 +136,9 @@ static unsigned long zone_counter(struct zone *zone, int item, bool numa)
 	for_each_possible_cpu(cpu) {
 		struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
 
-		spin_lock(&pcp->lock);
+		pcp_lock_remote(pcp, cpu);
 		sum += numa ? pcp->numa[item] : pcp->events[item];
-		spin_unlock(&pcp->lock);
+		pcp_unlock_remote(pcp);
 	}
 	return sum < 0 ? 0 : (unsigned long)sum;
 }
@@ -361,11 +362,11 @@ static void zoneinfo_show_zone(FILE *f, pg_data_t *pgdat, struct zone *zone)
 		struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
 		int count, high, batch;
 
-		spin_lock(&pcp->lock);
+		pcp_lock_remote(pcp, cpu);
 		count = pcp->count;
 		high = pcp->high;
 		batch = pcp->batch;
-		spin_unlock(&pcp->lock);
+		pcp_unlock_remote(pcp);
 
 		/*
 		 * kmm's pcp high is fixed at boot (no high auto-tuning): the

@@ -3,12 +3,19 @@
  * Multi-threaded stress of the page allocator: random orders and
  * migratetypes, frees in random order and from other threads, a thread
  * that drains the per-CPU lists and runs the validator while the others
- * work.  Every block is stamped with its owner and checked before it is
+ * work, and (the pcp lock's remote claims against its restartable
+ * sequences, src/mm/pcp_lock.h) a thread that hops between CPUs while it
+ * allocates and frees the pcp orders.  Every block is stamped with its owner and checked before it is
  * freed, so a page handed to two owners is caught.  Meant to run under
  * ThreadSanitizer and AddressSanitizer too (make test does).
  */
+#define _GNU_SOURCE
 #include "kmm_test.h"
 #include <pthread.h>
+#include <sched.h>
+
+/* Hidden in libkmm, reachable from the static library (arch/rseq.h). */
+extern bool kmm_percpu_rseq;
 
 #define NR_WORKERS	4
 #define POOL		512
@@ -38,7 +45,7 @@ static struct {
 } exchange = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 static atomic_int running;
-static atomic_long corrupt, validate_errors, validations;
+static atomic_long corrupt, validate_errors, validations, migrations, drains;
 
 static unsigned long long rnd(unsigned long long *s)
 {
@@ -131,31 +138,109 @@ static void *drainer(void *arg)
 	return NULL;
 }
 
+/* Drain every CPU's lists back to back: the remote claim, nothing else. */
+static void *remote_drainer(void *arg)
+{
+	(void)arg;
+	while (atomic_load(&running) > 0) {
+		kmm_drain_all_pages(NULL);
+		atomic_fetch_add(&drains, 1);
+		sched_yield();
+	}
+	return NULL;
+}
+
+/*
+ * Allocate and free orders 0..3 (the pcp lists) while moving to another
+ * CPU every few operations, so that the thread often holds one CPU's pcp
+ * while running on another, and frees onto whichever CPU it is on.
+ */
+static void *migrator(void *arg)
+{
+	unsigned long long seed = 0x2545f4914f6cdd1dULL;
+	cpu_set_t allowed, one;
+	int cpus[CPU_SETSIZE], nr_cpus = 0, c, i, n = 0;
+	struct block pool[64];
+
+	(void)arg;
+	if (sched_getaffinity(0, sizeof(allowed), &allowed) == 0)
+		for (c = 0; c < CPU_SETSIZE; c++)
+			if (CPU_ISSET(c, &allowed))
+				cpus[nr_cpus++] = c;
+	for (i = 0; i < OPS / 4; i++) {
+		unsigned long long r = rnd(&seed);
+
+		if (nr_cpus > 1 && (r & 15) == 0) {
+			CPU_ZERO(&one);
+			CPU_SET(cpus[(r >> 4) % (unsigned long long)nr_cpus], &one);
+			if (sched_setaffinity(0, sizeof(one), &one) == 0)
+				atomic_fetch_add(&migrations, 1);
+		}
+		if (n < (int)ARRAY_SIZE(pool) && (n == 0 || (r & 0x300) != 0)) {
+			unsigned int order = (unsigned int)((r >> 12) % 4);
+			struct page *page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, order);
+
+			if (!page)
+				continue;
+			pool[n].page = page;
+			pool[n].order = order;
+			pool[n].stamp = (unsigned long)r | 1;
+			stamp(&pool[n]);
+			n++;
+		} else {
+			int victim = (int)((r >> 32) % (unsigned long long)n);
+			struct block b = pool[victim];
+
+			pool[victim] = pool[--n];
+			check_and_free(&b);
+		}
+	}
+	while (n)
+		check_and_free(&pool[--n]);
+	if (nr_cpus > 1)
+		sched_setaffinity(0, sizeof(allowed), &allowed);
+	atomic_fetch_sub(&running, 1);
+	return NULL;
+}
+
 static void run(const char *cmdline)
 {
-	pthread_t t[NR_WORKERS], d;
+	pthread_t t[NR_WORKERS], d, m, rd;
 	unsigned long total;
 	long i;
 
 	if (test_boot(cmdline))
 		return;
+	diag("%s: pcp lock by %s", cmdline,
+	     kmm_percpu_rseq ? "restartable sequences" : "spin_trylock");
 	total = kmm_nr_free_pages();
 	atomic_store(&corrupt, 0);
 	atomic_store(&validate_errors, 0);
 	atomic_store(&validations, 0);
-	atomic_store(&running, NR_WORKERS);
+	atomic_store(&migrations, 0);
+	atomic_store(&drains, 0);
+	atomic_store(&running, NR_WORKERS + 1);
 	for (i = 0; i < NR_WORKERS; i++)
 		pthread_create(&t[i], NULL, worker, (void *)i);
+	pthread_create(&m, NULL, migrator, NULL);
 	pthread_create(&d, NULL, drainer, NULL);
+	pthread_create(&rd, NULL, remote_drainer, NULL);
 	for (i = 0; i < NR_WORKERS; i++)
 		pthread_join(t[i], NULL);
+	pthread_join(m, NULL);
 	pthread_join(d, NULL);
+	pthread_join(rd, NULL);
 	while (exchange.n)
 		check_and_free(&exchange.slot[--exchange.n]);
 
 	is_int(atomic_load(&corrupt), 0, "%s: no block was handed to two owners", cmdline);
 	ok(atomic_load(&validations) > 0, "%s: the validator ran %ld times during the stress",
 	   cmdline, atomic_load(&validations));
+	ok(atomic_load(&drains) > 0, "%s: drain_all_pages ran %ld times during the stress",
+	   cmdline, atomic_load(&drains));
+	diag("%s: the migrating thread moved %ld times", cmdline, atomic_load(&migrations));
+	if (strstr(cmdline, "kmm.rseq=off"))
+		ok(!kmm_percpu_rseq, "%s: the pcp lock is the spinlock", cmdline);
 	is_int(atomic_load(&validate_errors), 0, "%s: and found nothing while threads worked",
 	       cmdline);
 	drain_all_pages(NULL);
@@ -170,5 +255,6 @@ int main(void)
 	run("mem=128M");
 	run("mem=128M numa=fake=2 movablecore=32M nr_cpus=2");
 	run("mem=64M page_poison=on init_on_free=1");
+	run("mem=128M kmm.rseq=off");
 	return done_testing();
 }

@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Per-CPU sheaves (src/mm/slub_sheaf.c): frees go onto the CPU's main
+ * sheaf whatever their slab, allocations take the object freed last, a
+ * full main sheaf is exchanged with the spare or the spare is flushed to
+ * the slabs, an immediate double free is caught, and shrinking flushes
+ * every CPU's sheaves, also those of a CPU the caller is not on (the
+ * membarrier fence).  Without restartable sequences there are no sheaves.
+ */
+#define _GNU_SOURCE
+#include "kmm_test.h"
+#include "mm/slab.h"
+#include "arch/rseq.h"
+#include <pthread.h>
+#include <sched.h>
+#include <unistd.h>
+
+static void pin(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+static void unpin(void)
+{
+	cpu_set_t set;
+	int i;
+
+	CPU_ZERO(&set);
+	for (i = 0; i < CPU_SETSIZE; i++)
+		CPU_SET(i, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+static unsigned int cpu_objects(struct kmem_cache *s, int cpu)
+{
+	return s->cpu_sheaves[cpu].main->size + s->cpu_sheaves[cpu].spare->size;
+}
+
+static unsigned long all_objects(struct kmem_cache *s)
+{
+	unsigned long n = 0;
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < s->nr_cpu_ids; cpu++)
+		n += cpu_objects(s, (int)cpu);
+	return n;
+}
+
+/* Free pages once every cache (kmem_cache's own too) is shrunk. */
+static unsigned long nr_free(void)
+{
+	struct kmem_cache *s;
+
+	pthread_mutex_lock(&kmm_slab_mutex);
+	list_for_each_entry(s, &kmm_slab_caches, list)
+		kmm___kmem_cache_shrink(s);
+	pthread_mutex_unlock(&kmm_slab_mutex);
+	kmm_drain_all_pages(NULL);
+	return kmm_nr_free_pages();
+}
+
+static void test_lifo_and_exchange(void)
+{
+	struct kmem_cache *s;
+	void *o[200], *p[200], *x;
+	unsigned int cap, before;
+	unsigned long free_before;
+	int i, j, distinct = 1;
+
+	diag("frees onto the main sheaf, allocations from it, exchange and flush");
+	pin(0);
+	free_before = nr_free();
+	s = kmem_cache_create("tsheaf", 64, 0, SLAB_NO_MERGE, NULL);
+	ok(s->cpu_sheaves != NULL && s->fastpath == FASTPATH_SHEAVES, "a cache without debugging has sheaves");
+	cap = s->sheaf_capacity;
+	is_int(cap, 32, "64-byte objects: 32 per sheaf");
+	for (i = 0; i < 200; i++)
+		o[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	ok(cpu_objects(s, 0) <= cap, "a refill takes at most a sheaf (%u)", cpu_objects(s, 0));
+	kmm_flush_all_sheaves(s);
+	is_int(all_objects(s), 0, "flushed: no object in any sheaf");
+
+	kmem_cache_free(s, o[10]);
+	kmem_cache_free(s, o[150]);
+	is_int(s->cpu_sheaves[0].main->size, 2, "two frees from different slabs: two objects on main");
+	ok(s->cpu_sheaves[0].main->objects[1] == o[150], "... the last freed on top");
+	x = kmem_cache_alloc(s, GFP_KERNEL);
+	ok(x == o[150], "an allocation takes the object freed last");
+	x = kmem_cache_alloc(s, GFP_KERNEL);
+	ok(x == o[10], "... then the one before");
+	is_int(s->cpu_sheaves[0].main->size, 0, "main is empty again");
+
+	for (i = 0; i < (int)cap; i++)
+		kmem_cache_free(s, o[i]);
+	is_int(s->cpu_sheaves[0].main->size, cap, "main is full after a sheaf of frees");
+	kmem_cache_free(s, o[cap]);
+	is_int(s->cpu_sheaves[0].main->size, 1, "the next free: main and spare exchanged");
+	is_int(s->cpu_sheaves[0].spare->size, cap, "... the full sheaf is the spare");
+	for (i = (int)cap + 1; i < 2 * (int)cap + 1; i++)
+		kmem_cache_free(s, o[i]);
+	is_int(s->cpu_sheaves[0].main->size, 1, "both full: the spare was flushed to the slabs");
+	is_int(s->cpu_sheaves[0].spare->size, cap, "... and exchanged");
+	/* o[0 .. 2 cap] are free now: take the sheaves' objects back. */
+	before = (unsigned int)all_objects(s);
+	for (i = 0; i < (int)before; i++) {
+		p[i] = kmem_cache_alloc(s, GFP_KERNEL);
+		for (j = 0; j < i; j++)
+			if (p[j] == p[i])
+				distinct = 0;
+	}
+	ok(distinct, "%u allocations from the sheaves: all different", before);
+	is_int(all_objects(s), 0, "the sheaves are empty");
+	for (i = 0; i < (int)before; i++)
+		kmem_cache_free(s, p[i]);
+	for (i = 2 * (int)cap + 1; i < 200; i++)
+		kmem_cache_free(s, o[i]);
+	is_int(kmem_cache_validate(s), 0, "validation: nothing");
+	is_int(kmem_cache_shrink(s), 0, "kmem_cache_shrink");
+	is_int(all_objects(s), 0, "... flushes the sheaves");
+	kmm_dmesg_clear();
+	kmem_cache_destroy(s);
+	unlike(test_dmesg(), "BUG", "destroyed without a report");
+	is_int(nr_free(), free_before, "every page is back");
+	unpin();
+}
+
+static void test_double_free(void)
+{
+	struct kmem_cache *s;
+	void *a, *b, *c;
+
+	diag("a double free into a sheaf");
+	pin(0);
+	s = kmem_cache_create("tsheaf2", 128, 0, SLAB_NO_MERGE, NULL);
+	a = kmem_cache_alloc(s, GFP_KERNEL);
+	kmem_cache_free(s, a);
+	kmm_dmesg_clear();
+	kmem_cache_free(s, a);
+	like(test_dmesg(), "BUG tsheaf2 (", "reported: the BUG line");
+	like(test_dmesg(), " already free (double free or corruption)", "... already free");
+	b = kmem_cache_alloc(s, GFP_KERNEL);
+	c = kmem_cache_alloc(s, GFP_KERNEL);
+	ok(b == a && c != a, "the object is on the sheaf once");
+	kmem_cache_free(s, b);
+	kmem_cache_free(s, c);
+	a = kmalloc(96, GFP_KERNEL);
+	kfree(a);
+	kmm_dmesg_clear();
+	kfree(a);
+	like(test_dmesg(), "already free", "kfree twice: reported");
+	b = kmalloc(96, GFP_KERNEL);
+	c = kmalloc(96, GFP_KERNEL);
+	ok(b == a && c != a, "... and the object is handed out once");
+	kfree(b);
+	kfree(c);
+	is_int(kmem_cache_shrink(s), 0, "the cache shrinks to nothing");
+	kmem_cache_destroy(s);
+	unpin();
+}
+
+struct remote_arg {
+	struct kmem_cache *s;
+	void **objs;
+	int n;
+};
+
+static void *free_on_cpu1(void *arg)
+{
+	struct remote_arg *r = arg;
+	int i;
+
+	pin(1);
+	for (i = 0; i < r->n; i++)
+		kmem_cache_free(r->s, r->objs[i]);
+	return NULL;
+}
+
+static void test_remote_flush(void)
+{
+	struct kmem_cache *s;
+	void *objs[16];
+	struct remote_arg r;
+	pthread_t th;
+	int i;
+
+	diag("shrinking flushes another CPU's sheaves");
+	if (kmm_arch_nr_cpus() < 2 || sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+		skip(4, "one CPU");
+		return;
+	}
+	pin(0);
+	s = kmem_cache_create("tsheaf3", 64, 0, SLAB_NO_MERGE, NULL);
+	for (i = 0; i < 16; i++)
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	kmm_flush_all_sheaves(s);
+	r.s = s;
+	r.objs = objs;
+	r.n = 16;
+	pthread_create(&th, NULL, free_on_cpu1, &r);
+	pthread_join(th, NULL);
+	is_int(cpu_objects(s, 1), 16, "frees on CPU 1 land in CPU 1's sheaf");
+	is_int(cpu_objects(s, 0), 0, "... not in CPU 0's");
+	is_int(kmem_cache_shrink(s), 0, "shrinking from CPU 0 ...");
+	is_int(all_objects(s), 0, "... empties CPU 1's sheaf too");
+	kmem_cache_destroy(s);
+	unpin();
+}
+
+static void test_without(void)
+{
+	struct kmem_cache *s;
+
+	diag("where there are no sheaves");
+	test_boot("mem=64M kmm.sheaves=off");
+	s = kmem_cache_create("tnosheaf", 64, 0, 0, NULL);
+	ok(s->cpu_sheaves == NULL && s->fastpath == FASTPATH_SLAB, "kmm.sheaves=off: none, the CPU slab's fast path");
+	kmem_cache_destroy(s);
+	kmm_exit();
+	test_boot("mem=64M slub_debug=F");
+	s = kmem_cache_create("tnosheaf", 64, 0, 0, NULL);
+	ok(s->cpu_sheaves == NULL && s->fastpath == FASTPATH_NONE, "slub_debug: none, every object is checked");
+	kmem_cache_destroy(s);
+	kmm_exit();
+	test_boot("mem=64M kmm.rseq=off");
+	s = kmem_cache_create("tnosheaf", 64, 0, 0, NULL);
+	ok(s->cpu_sheaves == NULL && s->fastpath == FASTPATH_NONE, "kmm.rseq=off: none (cmpxchg16b fast paths)");
+	kmem_cache_destroy(s);
+	kmm_exit();
+}
+
+int main(void)
+{
+	test_boot("mem=64M");
+	kmm_slab_bootstrap();
+	if (!kmm_percpu_rseq) {
+		kmm_exit();
+		plan_skip_all("no restartable sequences here (ThreadSanitizer, or no rseq/membarrier)");
+	}
+	test_lifo_and_exchange();
+	test_double_free();
+	test_remote_flush();
+	kmm_exit();
+	test_without();
+	return done_testing();
+}
