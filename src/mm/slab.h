@@ -159,8 +159,8 @@ void *kmm_slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long addr);
 /* kmalloc: size is the requested size (kept by slub_debug for kmalloc red zones). */
 void *kmm_slab_alloc_size(struct kmem_cache *s, gfp_t gfp, unsigned long addr, size_t size);
 void kmm_slab_free(struct kmem_cache *s, struct page *slab, void *object, unsigned long addr);
-/* Free every slab of s, whatever it holds (kmm_exit); returns objects in use. */
-unsigned long kmm_slab_release_all(struct kmem_cache *s);
+/* Free every slab of every cache but the boot caches, whatever it holds (kmm_exit). */
+void kmm_slab_release_caches(void);
 /* Then the slabs of kmem_cache and kmem_cache_node themselves. */
 void kmm_slab_free_remaining(void);
 struct slabinfo {
@@ -174,6 +174,7 @@ void kmm_slab_err(struct kmem_cache *s, struct page *slab, const char *fmt, ...)
 /* slub_sheaf.c */
 bool kmm_alloc_sheaves(struct kmem_cache *s);
 void kmm_free_sheaves(struct kmem_cache *s);
+size_t kmm_sheaves_bytes(const struct kmem_cache *s);
 /* The slow paths behind the sheaf sequences. */
 void *kmm_sheaf_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long addr);
 void kmm_sheaf_free_slow(struct kmem_cache *s, void *object, unsigned long addr);

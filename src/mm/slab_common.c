@@ -771,27 +771,30 @@ void kmm_slab_bootstrap(void)
  */
 void kmm_slab_exit(void)
 {
-	struct kmem_cache *s, *t;
+	struct kmem_cache *s;
 	unsigned long cpu_bytes = ALIGN(sizeof(struct kmem_cache_cpu) * kmm_nr_cpu_ids, PAGE_SIZE);
-	void *cpu_arrays[512];
-	int nr_arrays = 0;
+	struct { void *addr; size_t bytes; } arrays[1024];
+	int nr_arrays = 0, i;
 
 	if (kmm_slab_state != FULL || !kmm_kmem_cache)
 		return;
 	pthread_mutex_lock(&kmm_slab_mutex);
 	/* Release the kmem_cache and kmem_cache_node slabs last. */
-	list_for_each_entry_safe(s, t, &kmm_slab_caches, list) {
-		if (s == kmm_kmem_cache || s == kmm_kmem_cache_node)
-			continue;
-		kmm_slab_release_all(s);
-	}
+	kmm_slab_release_caches();
+	/* The caches' per-CPU areas, unmapped once no cache is used again. */
 	list_for_each_entry(s, &kmm_slab_caches, list) {
-		if (nr_arrays < (int)ARRAY_SIZE(cpu_arrays))
-			cpu_arrays[nr_arrays++] = s->cpu_slab;
+		if (nr_arrays + 2 > (int)ARRAY_SIZE(arrays))
+			break;
+		arrays[nr_arrays].addr = s->cpu_slab;
+		arrays[nr_arrays++].bytes = cpu_bytes;
+		if (s->cpu_sheaves) {
+			arrays[nr_arrays].addr = s->cpu_sheaves;
+			arrays[nr_arrays++].bytes = kmm_sheaves_bytes(s);
+		}
 	}
 	kmm_slab_free_remaining();
-	for (int i = 0; i < nr_arrays; i++)
-		kmm_arch_release(cpu_arrays[i], cpu_bytes);
+	for (i = 0; i < nr_arrays; i++)
+		kmm_arch_release(arrays[i].addr, arrays[i].bytes);
 	INIT_LIST_HEAD(&kmm_slab_caches);
 	memset(kmalloc_caches, 0, sizeof(kmalloc_caches));
 	kmm_kmem_cache = kmm_kmem_cache_node = NULL;

@@ -934,27 +934,40 @@ int kmm___kmem_cache_shutdown(struct kmem_cache *s)
 }
 
 /* kmm_exit: every slab of s goes back, whatever it holds (mem_map walk). */
-unsigned long kmm_slab_release_all(struct kmem_cache *s)
+/*
+ * kmm_exit: every slab of every cache but kmem_cache and kmem_cache_node
+ * goes back to the page allocator, whatever it holds, in one walk of
+ * mem_map.
+ */
+void kmm_slab_release_caches(void)
 {
-	unsigned long pfn, inuse = 0;
+	struct kmem_cache *s;
+	unsigned long pfn;
 	int node;
 
-	kmm_kmem_cache_flush(s);
+	list_for_each_entry(s, &kmm_slab_caches, list)
+		if (s != kmm_kmem_cache && s != kmm_kmem_cache_node)
+			kmm_kmem_cache_flush(s);
 	for (pfn = 0; pfn < kmm_max_pfn; pfn++) {
 		struct page *slab = pfn_to_page(pfn);
 
-		if (!PageSlab(slab) || slab->slab_cache != s)
+		if (!PageSlab(slab))
 			continue;
-		inuse += slab_counters(slab).inuse;
+		s = slab->slab_cache;
+		if (s == kmm_kmem_cache || s == kmm_kmem_cache_node)
+			continue;
 		if (slab_test_node_partial(slab))
 			remove_partial(get_node(s, slab_nid(slab)), slab);
 		discard_slab(s, slab);
 	}
-	for_each_online_node(node) {
-		INIT_LIST_HEAD(&get_node(s, node)->partial);
-		INIT_LIST_HEAD(&get_node(s, node)->full);
+	list_for_each_entry(s, &kmm_slab_caches, list) {
+		if (s == kmm_kmem_cache || s == kmm_kmem_cache_node)
+			continue;
+		for_each_online_node(node) {
+			INIT_LIST_HEAD(&get_node(s, node)->partial);
+			INIT_LIST_HEAD(&get_node(s, node)->full);
+		}
 	}
-	return inuse;
 }
 
 /*

@@ -48,7 +48,7 @@ static size_t sheaf_stride(const struct kmem_cache *s)
 	return ALIGN(sizeof(struct slab_sheaf) + s->sheaf_capacity * sizeof(void *), 64);
 }
 
-static size_t sheaves_bytes(const struct kmem_cache *s)
+size_t kmm_sheaves_bytes(const struct kmem_cache *s)
 {
 	return ALIGN(s->nr_cpu_ids * (sizeof(struct slub_percpu_sheaves) + 2 * sheaf_stride(s)),
 		     PAGE_SIZE);
@@ -60,7 +60,7 @@ bool kmm_alloc_sheaves(struct kmem_cache *s)
 	unsigned int cpu;
 
 	s->sheaf_capacity = calculate_sheaf_capacity(s);
-	area = kmm_arch_reserve(sheaves_bytes(s), PAGE_SIZE);
+	area = kmm_arch_reserve(kmm_sheaves_bytes(s), PAGE_SIZE);
 	if (!area)
 		return false;
 	s->cpu_sheaves = (struct slub_percpu_sheaves *)area;
@@ -84,7 +84,7 @@ void kmm_free_sheaves(struct kmem_cache *s)
 {
 	if (!s->cpu_sheaves)
 		return;
-	kmm_arch_release(s->cpu_sheaves, sheaves_bytes(s));
+	kmm_arch_release(s->cpu_sheaves, kmm_sheaves_bytes(s));
 	s->cpu_sheaves = NULL;
 }
 
