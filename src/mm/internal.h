@@ -24,18 +24,36 @@ struct kmm_mm_params {
 	int nr_nodes;			/* numa=fake=N */
 	long min_free_kbytes;		/* -1: derive as the kernel does */
 	int watermark_scale_factor;	/* 10 = 0.1% */
-	bool watermark_legacy;		/* watermark_check=legacy */
-	bool debug_pagealloc;		/* debug_pagealloc=on */
-	bool page_poison;		/* page_poison=on */
-	bool mobility_disabled;		/* mobility_grouping=off */
-	bool init_on_free;		/* init_on_free=on: zero on free */
-	bool init_on_alloc;		/* init_on_alloc=on: zero on alloc */
+	/*
+	 * The options that take the page allocator off its order-0 fast
+	 * paths share one word: any_slow is nonzero when one is set, so the
+	 * fast paths test them with one load, and a flag changed at run time
+	 * (a test switching watermark_check, debug_pagealloc giving up) is
+	 * seen without recomputing anything.
+	 */
+	union {
+		struct {
+			bool watermark_legacy;	/* watermark_check=legacy */
+			bool debug_pagealloc;	/* debug_pagealloc=on */
+			bool page_poison;	/* page_poison=on */
+			bool mobility_disabled;	/* mobility_grouping=off */
+			bool init_on_free;	/* init_on_free=on: zero on free */
+			bool init_on_alloc;	/* init_on_alloc=on: zero on alloc */
+		};
+		u64 any_slow;
+	};
 	unsigned long long movablecore;	/* movablecore= bytes (ZONE_MOVABLE) */
 	unsigned long long dma_bytes;	/* kmm.dma= size of ZONE_DMA (16M) */
 	int nr_cpus;			/* nr_cpus= (default: the machine's) */
 };
 extern struct kmm_mm_params kmm_mm_params;
 #define page_group_by_mobility_disabled (kmm_mm_params.mobility_disabled)
+
+/* Is any option that needs the general paths on?  One relaxed load. */
+static __always_inline bool kmm_mm_debug_any(void)
+{
+	return __atomic_load_n(&kmm_mm_params.any_slow, __ATOMIC_RELAXED) != 0;
+}
 
 /* The managed memory (mm_init.c). */
 extern unsigned long kmm_total_pages;	/* present pages of all nodes */
@@ -140,6 +158,8 @@ bool kmm_unreserve_highatomic_pageblock(const struct alloc_context *ac, bool for
 
 /* page_alloc.c */
 void kmm_setup_pagesets(void);
+/* Turn the order-0 fast paths on (end of boot) or off (kmm_exit). */
+void kmm_pcp_fast_setup(bool on);
 void kmm_free_pagesets(void);
 static inline int kmm_order_to_pindex(int migratetype, int order)
 {
@@ -223,13 +243,17 @@ static inline bool free_page_is_bad(struct page *page)
 		return false;
 	return kmm_free_page_is_bad(page);
 }
+/* A free page about to be handed out passes every check (no report). */
+static __always_inline bool new_page_is_clean(const struct page *page)
+{
+	return page->page_type == UINT32_MAX && !page->mapping && !page_ref_count(page) &&
+	       !(page->flags & ((PAGE_FLAGS_CHECK_AT_PREP & ~(1UL << PG_reported)) |
+				__PG_HWPOISON)) &&
+	       !page->memcg_data;
+}
 static inline bool check_new_page(struct page *page)
 {
-	if (likely(page->page_type == UINT32_MAX && !page->mapping &&
-		   !page_ref_count(page) &&
-		   !(page->flags & ((PAGE_FLAGS_CHECK_AT_PREP & ~(1UL << PG_reported)) |
-				    __PG_HWPOISON)) &&
-		   !page->memcg_data))
+	if (likely(new_page_is_clean(page)))
 		return false;
 	return kmm_check_new_page(page);
 }

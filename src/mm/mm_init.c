@@ -518,6 +518,7 @@ int kmm_mm_init(void)
 	if (ret)
 		goto out_free;
 	pr_info("Memory: %luK/%luK available\n", K(kmm_nr_free_pages()), K(total_pages));
+	kmm_pcp_fast_setup(true);
 	return 0;
 
 out_free:
@@ -585,6 +586,7 @@ static void report_leaks(void)
 
 void kmm_mm_exit(void)
 {
+	kmm_pcp_fast_setup(false);
 	if (kmm_mem_map && kmm_node_data[0] && kmm_node_data[0]->node_zones[0].per_cpu_pageset) {
 		kmm_drain_all_pages(NULL);
 		report_leaks();

@@ -247,6 +247,144 @@ static void free_the_page(struct page *page, unsigned int order)
 		kmm_free_one_page(page_zone(page), page, page_to_pfn(page), order, FPI_NONE);
 }
 
+/* ---- the order-0 fast paths ------------------------------------------- */
+
+/*
+ * The zone an order-0 request of the common kind (no zone or node
+ * modifier, no nodemask) made on each CPU tries first: the first zone of
+ * the CPU's node's fallback zonelist allowed for ZONE_NORMAL requests.
+ * NULL (general path only) before boot, after kmm_exit, and for a CPU
+ * whose first such zone is not managed or lies on another node.
+ */
+static struct zone *pcp_fast_zone[MAX_NR_CPUS];
+
+void kmm_pcp_fast_setup(bool on)
+{
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < MAX_NR_CPUS; cpu++) {
+		struct zone *zone = NULL;
+
+		if (on && cpu < kmm_nr_cpu_ids) {
+			int nid = kmm_cpu_to_node_map[cpu];
+			struct zoneref *z = kmm_first_zoneref[nid][ZONELIST_FALLBACK][ZONE_NORMAL];
+
+			if (z && managed_zone(z->zone) && z->zone->node == nid)
+				zone = z->zone;
+		}
+		WRITE_ONCE(pcp_fast_zone[cpu], zone);
+	}
+}
+
+/* gfp bits that change the zone, node or zonelist of a request. */
+#define GFP_FAST_REJECT	(__GFP_DMA | __GFP_HIGHMEM | __GFP_THISNODE)
+
+/*
+ * get_page_from_freelist() for its most common case, straight-line: an
+ * order-0 request whose preferred zone (that of the CPU's node) is above
+ * its low watermark with room to spare, no option that needs the general
+ * path (kmm_mm_debug_any), and a page on the pcp list that passes the
+ * allocation checks.  The result is what the general path would have
+ * returned, statistics included (the zone is the preferred zone and
+ * local, so the allocation is a NUMA hit and local).  NULL: nothing has
+ * changed, take the general path, which decides every other case.
+ */
+static __always_inline struct page *alloc_page_fast(gfp_t gfp_mask, int preferred_nid)
+{
+	int mt = (int)((gfp_mask & GFP_MOVABLE_MASK) >> GFP_MOVABLE_SHIFT);
+	struct per_cpu_pages *pcp;
+	struct list_head *list;
+	struct zone *zone;
+	struct page *page;
+	unsigned long flags;
+	long usable;
+	int cpu;
+
+	if (unlikely((gfp_mask & GFP_FAST_REJECT) || mt == MIGRATE_PCPTYPES || kmm_mm_debug_any()))
+		return NULL;
+	cpu = kmm_this_cpu();
+	zone = READ_ONCE(pcp_fast_zone[cpu]);
+	if (unlikely(!zone))
+		return NULL;
+	if (unlikely((unsigned int)preferred_nid < (unsigned int)kmm_nr_online_nodes &&
+		     preferred_nid != zone->node))
+		return NULL;
+	/* zone_watermark_fast(): order 0, ALLOC_WMARK_LOW, no reserves. */
+	usable = (long)zone_page_state(zone, NR_FREE_PAGES) - (long)READ_ONCE(zone->nr_free_highatomic);
+	if (unlikely(usable <= (long)wmark_pages(zone, WMARK_LOW) + zone->lowmem_reserve[ZONE_NORMAL]))
+		return NULL;
+
+	pcp = pcp_trylock(zone, cpu);
+	if (unlikely(!pcp))
+		return NULL;
+	list = &pcp->lists[mt];		/* kmm_order_to_pindex(mt, 0) */
+	page = list_first_entry(list, struct page, pcp_list);
+	if (unlikely(list_empty(list) || !new_page_is_clean(page))) {
+		/* Refill, or report the bad page: the general path's work. */
+		pcp_unlock(pcp);
+		return NULL;
+	}
+	list_del(&page->pcp_list);
+	WRITE_ONCE(pcp->count, pcp->count - 1);
+	WRITE_ONCE(pcp->events[PGALLOC], pcp->events[PGALLOC] + 1);
+	WRITE_ONCE(pcp->numa[NUMA_HIT], pcp->numa[NUMA_HIT] + 1);
+	WRITE_ONCE(pcp->numa[NUMA_LOCAL], pcp->numa[NUMA_LOCAL] + 1);
+	pcp_unlock(pcp);
+
+	/* prep_new_page() for order 0 without debug options. */
+	flags = page->flags;
+	page->flags = (flags & ~((1UL << PG_reported) | (KMM_ORDER_MASK << KMM_ORDER_PGSHIFT))) |
+		      (1UL << KMM_ORDER_PGSHIFT);
+	set_page_private(page, 0);
+	set_page_count(page, 1);
+	if (unlikely(gfp_mask & __GFP_ZERO) && !(flags & (1UL << PG_reported)))
+		memset(page_address(page), 0, PAGE_SIZE);
+	return page;
+}
+
+/*
+ * __free_pages(page, 0) for its most common case: a valid, good order-0
+ * page allocated as order 0, holding its only reference, no debug option,
+ * a pageblock of a pcp type and the CPU's pcp free.  false: nothing has
+ * changed, take the general path (which checks, reports and decides).
+ */
+static __always_inline bool free_page_fast(struct page *page)
+{
+	uintptr_t off = (uintptr_t)page - (uintptr_t)kmm_mem_map;
+	const unsigned long mask = PAGE_FLAGS_CHECK_AT_FREE | (1UL << PG_head) |
+				   (KMM_ORDER_MASK << KMM_ORDER_PGSHIFT);
+	struct per_cpu_pages *pcp;
+	struct zone *zone;
+	unsigned long flags;
+	int mt;
+
+	if (unlikely(kmm_mm_debug_any() || off >= kmm_max_pfn * sizeof(struct page) ||
+		     off % sizeof(struct page)))
+		return false;
+	flags = page->flags;
+	if (unlikely((flags & mask) != (1UL << KMM_ORDER_PGSHIFT) ||
+		     (READ_ONCE(page->compound_head) & 1) || page_ref_count(page) != 1 ||
+		     page->page_type != UINT32_MAX || page->mapping || page->memcg_data))
+		return false;
+	zone = page_zone(page);
+	mt = zone_pfnblock_migratetype(zone, off / sizeof(struct page));
+	if (unlikely(mt >= MIGRATE_PCPTYPES))
+		return false;
+	pcp = pcp_trylock(zone, kmm_percpu_rseq ? 0 : kmm_this_cpu());
+	if (unlikely(!pcp))
+		return false;
+	/* free_pages_prepare(): the count drops to zero, the flags are cleaned. */
+	set_page_count(page, 0);
+	page->flags = flags & ~(PAGE_FLAGS_CHECK_AT_PREP | (KMM_ORDER_MASK << KMM_ORDER_PGSHIFT));
+	list_add(&page->pcp_list, &pcp->lists[mt]);
+	WRITE_ONCE(pcp->count, pcp->count + 1);
+	WRITE_ONCE(pcp->events[PGFREE], pcp->events[PGFREE] + 1);
+	if (unlikely(pcp->count >= pcp->high))
+		kmm_free_pcppages_bulk(zone, pcp->count - pcp->high + pcp->batch, pcp, mt);
+	pcp_unlock(pcp);
+	return true;
+}
+
 /* ---- the allocator's entry points -------------------------------------- */
 
 static inline int gfp_migratetype(gfp_t gfp_flags)
@@ -429,8 +567,9 @@ static inline bool prepare_alloc_pages(gfp_t gfp_mask, unsigned int order, int p
 	return ac->preferred_zoneref != NULL;
 }
 
-KMM_API struct page *kmm___alloc_pages(gfp_t gfp_mask, unsigned int order, int preferred_nid,
-				       const unsigned long *nodemask)
+/* The general path: every request the fast path did not serve. */
+static noinline struct page *alloc_pages_general(gfp_t gfp_mask, unsigned int order,
+						 int preferred_nid, const unsigned long *nodemask)
 {
 	struct alloc_context ac;
 	struct page *page;
@@ -451,9 +590,27 @@ KMM_API struct page *kmm___alloc_pages(gfp_t gfp_mask, unsigned int order, int p
 	return __alloc_pages_slowpath(gfp_mask, order, &ac);
 }
 
+KMM_API struct page *kmm___alloc_pages(gfp_t gfp_mask, unsigned int order, int preferred_nid,
+				       const unsigned long *nodemask)
+{
+	if (likely(!order && !nodemask)) {
+		struct page *page = alloc_page_fast(gfp_mask, preferred_nid);
+
+		if (likely(page))
+			return page;
+	}
+	return alloc_pages_general(gfp_mask, order, preferred_nid, nodemask);
+}
+
 KMM_API struct page *kmm_alloc_pages(gfp_t gfp_mask, unsigned int order)
 {
-	return kmm___alloc_pages(gfp_mask, order, -1, NULL);
+	if (likely(!order)) {
+		struct page *page = alloc_page_fast(gfp_mask, -1);
+
+		if (likely(page))
+			return page;
+	}
+	return alloc_pages_general(gfp_mask, order, -1, NULL);
 }
 
 KMM_API struct page *kmm_alloc_pages_node(int nid, gfp_t gfp_mask, unsigned int order)
@@ -482,7 +639,8 @@ static bool page_ptr_valid(const struct page *page)
 	       (p - base) % sizeof(struct page) == 0;
 }
 
-KMM_API void kmm___free_pages(struct page *page, unsigned int order)
+/* The general path: every free the fast path did not take. */
+static noinline void free_pages_general(struct page *page, unsigned int order)
 {
 	bool head;
 	int recorded;
@@ -529,6 +687,13 @@ KMM_API void kmm___free_pages(struct page *page, unsigned int order)
 			free_the_page(page + (1 << order), order);
 		kmm_set_alloc_order(page, 0);
 	}
+}
+
+KMM_API void kmm___free_pages(struct page *page, unsigned int order)
+{
+	if (likely(!order) && likely(free_page_fast(page)))
+		return;
+	free_pages_general(page, order);
 }
 
 KMM_API void kmm_free_pages(unsigned long addr, unsigned int order)

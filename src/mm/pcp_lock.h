@@ -37,11 +37,12 @@
 #include <stddef.h>
 
 #ifndef KMM_NO_RSEQ
-/* locked and remote are tested together as one 8-byte word. */
-_Static_assert(offsetof(struct per_cpu_pages, remote) ==
-	       offsetof(struct per_cpu_pages, locked) + sizeof(unsigned int) &&
-	       offsetof(struct per_cpu_pages, locked) % 8 == 0,
-	       "pcp->locked and pcp->remote must share an aligned word");
+/*
+ * locked and remote are tested by two 4-byte loads, not one 8-byte load of
+ * both: the unlock's 4-byte store to locked is usually still in the store
+ * buffer when the next sequence runs, and a wider load that overlaps it
+ * cannot be forwarded from it (a stall of a dozen cycles or more).
+ */
 
 /*
  * Lock the pcp of the CPU the thread runs on, of base[0..nr); NULL if that
@@ -60,7 +61,9 @@ static __always_inline struct per_cpu_pages *rseq_pcp_trylock(struct per_cpu_pag
 		"jae 5f\n\t"
 		"imulq %[sz], %[t1], %[pcp]\n\t"
 		"addq %[base], %[pcp]\n\t"
-		"cmpq $0, %c[o_locked](%[pcp])\n\t"	/* locked or remote */
+		"cmpl $0, %c[o_locked](%[pcp])\n\t"
+		"jne 5f\n\t"
+		"cmpl $0, %c[o_remote](%[pcp])\n\t"
 		"jne 5f\n\t"
 		"movl $1, %c[o_locked](%[pcp])\n"	/* commit */
 		"2:\n\t"
@@ -72,7 +75,8 @@ static __always_inline struct per_cpu_pages *rseq_pcp_trylock(struct per_cpu_pag
 		: [pcp] "=&r"(pcp), [t1] "=&r"(t1)
 		: [rso] "r"(kmm_arch_rseq_offset), [base] "r"(base), [nr] "r"(nr),
 		  [sz] "i"(sizeof(struct per_cpu_pages)),
-		  [o_locked] "i"(offsetof(struct per_cpu_pages, locked))
+		  [o_locked] "i"(offsetof(struct per_cpu_pages, locked)),
+		  [o_remote] "i"(offsetof(struct per_cpu_pages, remote))
 		: "cc", "memory");
 	(void)t1;
 	return pcp;

@@ -6,8 +6,10 @@
  * min_free_kbytes=2048, free lists 1445/1781/15/2/1 at orders 0..4): an
  * order-2 GFP_KERNEL request fails the 2.6.3x check and passes 6.12's.
  */
+#define _GNU_SOURCE
 #include "kmm_test.h"
 #include "mm/internal.h"
+#include <pthread.h>
 
 bool kmm___zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
 			     int highest_zoneidx, unsigned int alloc_flags, long free_pages);
@@ -120,6 +122,7 @@ static void test_derived(void)
 static void test_classic_alloc(const char *cmdline, bool expect_success)
 {
 	static struct page *hold[70000];
+	cpu_set_t saved, one;
 	struct zone *z;
 	struct page *page;
 	unsigned long pfn;
@@ -127,6 +130,15 @@ static void test_classic_alloc(const char *cmdline, bool expect_success)
 
 	if (test_boot(cmdline))
 		return;
+	/*
+	 * Stay on one CPU: "every page taken" means every page this CPU can
+	 * reach; a thread that migrates (sched_getcpu mode, as under TSan)
+	 * would leave pages on the pcp list of the CPU it left.
+	 */
+	pthread_getaffinity_np(pthread_self(), sizeof(saved), &saved);
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu(), &one);
+	pthread_setaffinity_np(pthread_self(), sizeof(one), &one);
 	z = test_zone(0, ZONE_NORMAL);
 	/* Take every page, then give back exactly the classic blocks. */
 	while (n < 70000 && (hold[n] = alloc_page(GFP_ATOMIC | __GFP_NOWARN | __GFP_MEMALLOC)))
@@ -172,6 +184,7 @@ static void test_classic_alloc(const char *cmdline, bool expect_success)
 	drain_all_pages(NULL);
 	is_int(kmm_nr_free_pages(), 65536, "%s: everything freed", cmdline);
 	is_int(kmm_zone_validate(NULL), 0, "%s: validator finds nothing", cmdline);
+	pthread_setaffinity_np(pthread_self(), sizeof(saved), &saved);
 	kmm_exit();
 }
 
