@@ -12,7 +12,10 @@
  * runs under the node's list_lock (alloc_single_from_partial,
  * free_to_partial_list), and slabs with no free object are kept on the
  * node's full list (the kernel keeps that list only with U; kmm keeps it
- * for every debug cache, so that validation sees every slab).
+ * for every debug cache, so that validation sees every slab).  As in the
+ * kernel, U's stack walks stay out of the lock: a free's stack is saved
+ * before it is taken (set_track_prepare), an allocation's track is set
+ * after it is dropped (___slab_alloc).
  *
  * Object layout with debugging (calculate_sizes in slub_init.c):
  *   [left red zone: red_left_pad]
@@ -30,6 +33,7 @@
 #define _GNU_SOURCE
 #include "mm/slab.h"
 #include "kernel/internal.h"
+#include "kernel/string.h"
 #include <kmm/stacktrace.h>
 #include <kmm/smp.h>
 #include <pthread.h>
@@ -121,7 +125,7 @@ static __thread int track_pid;
 noinline __attribute__((no_sanitize("address")))
 static unsigned int save_stack_fp(unsigned long *store, unsigned int size, unsigned int skip)
 {
-	unsigned long *fp = __builtin_frame_address(0);
+	unsigned long *fp = __builtin_frame_address(0), span;
 	unsigned int n = 0;
 
 	if (!stack_hi) {
@@ -136,11 +140,12 @@ static unsigned int save_stack_fp(unsigned long *store, unsigned int size, unsig
 		stack_lo = (unsigned long)addr;
 		stack_hi = stack_lo + len;
 	}
+	span = stack_hi - stack_lo - 16;
 	while (n < size) {
 		unsigned long *next, ret;
 
-		if ((unsigned long)fp < stack_lo || (unsigned long)fp + 16 > stack_hi ||
-		    ((unsigned long)fp & 7))
+		/* One compare for both bounds: fp in [stack_lo, stack_hi - 16]. */
+		if ((unsigned long)fp - stack_lo > span || ((unsigned long)fp & 7))
 			break;
 		next = (unsigned long *)fp[0];
 		ret = fp[1];
@@ -157,17 +162,43 @@ static unsigned int save_stack_fp(unsigned long *store, unsigned int size, unsig
 	return n;
 }
 
-static void set_track(struct kmem_cache *s, void *object, enum track_item alloc, unsigned long addr)
+/* Everything of a track but its stack. */
+static inline void set_track_update(struct track *p, unsigned long addr)
 {
-	struct track *p = get_track(s, object, alloc);
-
-	if (!track_pid)
+	if (unlikely(!track_pid))
 		track_pid = kmm_current_pid();
-	p->nr = save_stack_fp(p->addrs, TRACK_ADDRS_COUNT, 2);
 	p->addr = addr;
 	p->cpu = kmm_this_cpu();
 	p->pid = track_pid;
 	p->when = jiffies_now();
+}
+
+/* The allocation's track: after the list_lock is dropped, as the kernel's
+ * ___slab_alloc sets it.  The stack starts in the caller of the caller. */
+static noinline void set_track(struct kmem_cache *s, void *object, enum track_item alloc,
+			       unsigned long addr)
+{
+	struct track *p = get_track(s, object, alloc);
+
+	p->nr = save_stack_fp(p->addrs, TRACK_ADDRS_COUNT, 2);
+	set_track_update(p, addr);
+}
+
+/* A free's stack, saved before the list_lock is taken (the kernel's
+ * set_track_prepare()), and stored with the rest under it. */
+struct track_stack {
+	unsigned int nr;
+	unsigned long addrs[TRACK_ADDRS_COUNT];
+};
+
+static void set_track_stack(struct kmem_cache *s, void *object, enum track_item alloc,
+			    unsigned long addr, const struct track_stack *st)
+{
+	struct track *p = get_track(s, object, alloc);
+
+	p->nr = st->nr;
+	memcpy(p->addrs, st->addrs, st->nr * sizeof(st->addrs[0]));
+	set_track_update(p, addr);
 }
 
 static void init_tracking(struct kmem_cache *s, void *object)
@@ -290,73 +321,49 @@ static void restore_bytes(struct kmem_cache *s, const char *message, u8 data, u8
 	memset(from, data, (size_t)(to - from));
 }
 
-#define PATTERN_BYTES 512
-#define PATTERN(v) { [0 ... PATTERN_BYTES - 1] = (v) }
-static const u8 patterns[5][PATTERN_BYTES] = {
-	PATTERN(POISON_INUSE), PATTERN(POISON_FREE), PATTERN(POISON_END),
-	PATTERN(SLUB_RED_INACTIVE), PATTERN(SLUB_RED_ACTIVE),
-};
-
-static const u8 *pattern_buf(u8 value)
+/* Report and repair bytes of [start, start + bytes) that are not value:
+ * fault is the first of them. */
+static noinline int report_bytes(struct kmem_cache *s, struct page *slab, const char *what,
+			       u8 *start, u8 value, unsigned int bytes, u8 *fault)
 {
-	int i;
+	u8 *addr = slab_address(slab), *end = start + bytes;
 
-	for (i = 0; i < 5; i++)
-		if (patterns[i][0] == value)
-			return patterns[i];
-	return NULL;
-}
-
-/* The first byte that is not value, or NULL: memcmp against a pattern. */
-static u8 *memchr_inv(u8 *p, u8 value, size_t bytes)
-{
-	unsigned long pattern = 0x0101010101010101UL * value, w;
-	const u8 *pat = bytes >= 64 ? pattern_buf(value) : NULL;
-
-	if (pat) {
-		while (bytes >= PATTERN_BYTES && !memcmp(p, pat, PATTERN_BYTES)) {
-			p += PATTERN_BYTES;
-			bytes -= PATTERN_BYTES;
-		}
-		if (bytes < PATTERN_BYTES && !memcmp(p, pat, bytes))
-			return NULL;
-	}
-	for (; bytes && ((unsigned long)p & 7); p++, bytes--)
-		if (*p != value)
-			return p;
-	for (; bytes >= 8; p += 8, bytes -= 8) {
-		memcpy(&w, p, 8);
-		if (w != pattern)
-			break;
-	}
-	for (; bytes; p++, bytes--)
-		if (*p != value)
-			return p;
-	return NULL;
-}
-
-/* 1 when bytes at start all equal value; else report, repair, 0. */
-static int check_bytes_and_report(struct kmem_cache *s, struct page *slab, u8 *object,
-				  const char *what, u8 *start, unsigned int value, unsigned int bytes)
-{
-	u8 *addr = slab_address(slab), *fault, *end;
-
-	fault = memchr_inv(start, (u8)value, bytes);
-	if (!fault)
-		return 1;
-	end = start + bytes;
 	while (end > fault && end[-1] == value)
 		end--;
 	kmm_report_lock();
 	kmm_slab_bug(s, "%s overwritten", what);
 	pr_err("0x%016lx-0x%016lx @offset=%tu. First byte 0x%x instead of 0x%x\n",
 	       (unsigned long)fault, (unsigned long)(end - 1), fault - addr, fault[0], value);
-	restore_bytes(s, what, (u8)value, fault, end);
+	restore_bytes(s, what, value, fault, end);
 	kmm_report_unlock();
 	return 0;
 }
 
+/* 1 when bytes at start all equal value; else report, repair, 0. */
+static inline int check_bytes_and_report(struct kmem_cache *s, struct page *slab, u8 *object,
+					 const char *what, u8 *start, unsigned int value,
+					 unsigned int bytes)
+{
+	u8 *fault = kmm_memchr_inv(start, (int)value, bytes);
+
+	if (likely(!fault))
+		return 1;
+	return report_bytes(s, slab, what, start, (u8)value, bytes, fault);
+}
+
 /* ---- object state ----------------------------------------------------------------- */
+
+/* memset() of a red zone: most are one word, stored inline. */
+static inline void fill_bytes(u8 *p, u8 val, unsigned int bytes)
+{
+	if (bytes == sizeof(u64)) {
+		u64 w = 0x0101010101010101ULL * val;
+
+		memcpy(p, &w, sizeof(w));
+	} else {
+		memset(p, val, bytes);
+	}
+}
 
 static void init_object(struct kmem_cache *s, void *object, u8 val)
 {
@@ -364,7 +371,7 @@ static void init_object(struct kmem_cache *s, void *object, u8 val)
 	unsigned int poison_size = s->object_size;
 
 	if (s->flags & SLAB_RED_ZONE) {
-		memset(p - s->red_left_pad, val, s->red_left_pad);
+		fill_bytes(p - s->red_left_pad, val, s->red_left_pad);
 		if (slub_debug_orig_size(s) && val == SLUB_RED_ACTIVE) {
 			/* kmalloc: the bytes past the request are red zone too. */
 			poison_size = get_orig_size(s, object);
@@ -375,7 +382,29 @@ static void init_object(struct kmem_cache *s, void *object, u8 val)
 		p[poison_size - 1] = POISON_END;
 	}
 	if (s->flags & SLAB_RED_ZONE)
-		memset(p + poison_size, val, s->inuse - poison_size);
+		fill_bytes(p + poison_size, val, s->inuse - poison_size);
+}
+
+/*
+ * init_object() on an object that already holds the free poison (and
+ * any red zone): the same bytes in the end, without rewriting the poison
+ * that is already there.  Only the red zones change, and with a kmalloc
+ * red zone the end of the request.
+ */
+static void init_poisoned_object(struct kmem_cache *s, void *object, u8 val)
+{
+	u8 *p = object;
+	unsigned int poison_size = s->object_size;
+
+	if (!(s->flags & SLAB_RED_ZONE))
+		return;
+	fill_bytes(p - s->red_left_pad, val, s->red_left_pad);
+	if (slub_debug_orig_size(s) && val == SLUB_RED_ACTIVE) {
+		poison_size = get_orig_size(s, object);
+		if (poison_size < s->object_size)
+			p[poison_size - 1] = POISON_END;
+	}
+	fill_bytes(p + poison_size, val, s->inuse - poison_size);
 }
 
 void kmm_debug_init_object(struct kmem_cache *s, void *object)
@@ -390,6 +419,29 @@ void kmm_debug_setup_slab(struct kmem_cache *s, struct page *slab)
 {
 	if (s->flags & SLAB_POISON)
 		memset(slab_address(slab), POISON_INUSE, PAGE_SIZE << slab_order(slab));
+}
+
+/*
+ * How many objects fit in a slab of this order ((PAGE_SIZE << order) /
+ * s->size): the cache's two orders have it in oo and min, which spares a
+ * division at each allocation and free (when it fits in oo's 16 bits).
+ */
+static inline unsigned int order_objects(struct kmem_cache *s, unsigned int order)
+{
+	unsigned long length = PAGE_SIZE << order;
+
+	if ((length >> OO_SHIFT) < s->size) {
+		if (order == oo_order(s->oo))
+			return oo_objects(s->oo);
+		if (order == oo_order(s->min))
+			return oo_objects(s->min);
+	}
+	return (unsigned int)(length / s->size);
+}
+
+static unsigned int max_objects(struct kmem_cache *s, struct page *slab)
+{
+	return min(order_objects(s, slab_order(slab)), (unsigned int)MAX_OBJS_PER_PAGE);
 }
 
 static int check_pad_bytes(struct kmem_cache *s, struct page *slab, u8 *p)
@@ -417,11 +469,11 @@ static int slab_pad_check(struct kmem_cache *s, struct page *slab)
 	start = slab_address(slab);
 	length = (unsigned int)(PAGE_SIZE << slab_order(slab));
 	end = start + length;
-	remainder = length % s->size;
+	remainder = length - order_objects(s, slab_order(slab)) * s->size;
 	if (!remainder)
 		return 1;
 	pad = end - remainder;
-	fault = memchr_inv(pad, POISON_INUSE, remainder);
+	fault = kmm_memchr_inv(pad, POISON_INUSE, remainder);
 	if (!fault)
 		return 1;
 	while (end > fault && end[-1] == POISON_INUSE)
@@ -487,12 +539,6 @@ static int check_object(struct kmem_cache *s, struct page *slab, void *object, u
 		kmm_add_taint(TAINT_BAD_PAGE, LOCKDEP_NOW_UNRELIABLE);
 	}
 	return ret;
-}
-
-static unsigned int max_objects(struct kmem_cache *s, struct page *slab)
-{
-	return min((unsigned int)((PAGE_SIZE << slab_order(slab)) / s->size),
-		   (unsigned int)MAX_OBJS_PER_PAGE);
 }
 
 static int check_slab(struct kmem_cache *s, struct page *slab)
@@ -587,6 +633,8 @@ static void trace(struct kmem_cache *s, struct page *slab, void *object, int all
 static bool alloc_debug_processing(struct kmem_cache *s, struct page *slab, void *object,
 				   unsigned int orig_size)
 {
+	bool poisoned = false;
+
 	if (s->flags & SLAB_CONSISTENCY_CHECKS) {
 		if (!check_slab(s, slab))
 			goto bad;
@@ -596,10 +644,15 @@ static bool alloc_debug_processing(struct kmem_cache *s, struct page *slab, void
 		}
 		if (!check_object(s, slab, object, SLUB_RED_INACTIVE))
 			goto bad;
+		/* check_object() found the free poison intact. */
+		poisoned = !!(s->flags & __OBJECT_POISON);
 	}
 	trace(s, slab, object, 1);
 	kmm_slab_set_orig_size(s, object, orig_size);
-	init_object(s, object, SLUB_RED_ACTIVE);
+	if (poisoned)
+		init_poisoned_object(s, object, SLUB_RED_ACTIVE);
+	else
+		init_object(s, object, SLUB_RED_ACTIVE);
 	return true;
 bad:
 	return false;
@@ -636,7 +689,7 @@ static void mark_all_used(struct kmem_cache *s, struct kmem_cache_node *n, struc
 
 /* With n->list_lock held: one object of a partial slab, or NULL. */
 static void *alloc_single(struct kmem_cache *s, struct kmem_cache_node *n, struct page *slab,
-			  unsigned int orig_size, unsigned long addr)
+			  unsigned int orig_size)
 {
 	void *object = slab->freelist, *next;
 	union slab_counters c;
@@ -663,8 +716,6 @@ static void *alloc_single(struct kmem_cache *s, struct kmem_cache_node *n, struc
 		kmm_add_taint(TAINT_BAD_PAGE, LOCKDEP_NOW_UNRELIABLE);
 		/* This object is handed out; the rest of the slab is out of use. */
 		quarantine_slab(n, slab);
-		if (s->flags & SLAB_STORE_USER)
-			set_track(s, object, TRACK_ALLOC, addr);
 		return object;
 	} else {
 		c = slab_counters(slab);
@@ -676,13 +727,11 @@ static void *alloc_single(struct kmem_cache *s, struct kmem_cache_node *n, struc
 		remove_partial(n, slab);
 		list_add(&slab->slab_list, &n->full);
 	}
-	if (s->flags & SLAB_STORE_USER)
-		set_track(s, object, TRACK_ALLOC, addr);
 	return object;
 }
 
 static void *alloc_from_node(struct kmem_cache *s, struct kmem_cache_node *n,
-			     unsigned int orig_size, unsigned long addr)
+			     unsigned int orig_size)
 {
 	unsigned long flags;
 	struct page *slab, *t;
@@ -692,7 +741,7 @@ static void *alloc_from_node(struct kmem_cache *s, struct kmem_cache_node *n,
 		return NULL;
 	spin_lock_irqsave(&n->list_lock, flags);
 	list_for_each_entry_safe(slab, t, &n->partial, slab_list) {
-		object = alloc_single(s, n, slab, orig_size, addr);
+		object = alloc_single(s, n, slab, orig_size);
 		if (object)
 			break;
 	}
@@ -711,12 +760,12 @@ void *kmm_debug_slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long addr,
 
 	if (kmm_should_failslab(s, gfp))
 		return NULL;
-	object = alloc_from_node(s, get_node(s, local), orig_size, addr);
+	object = alloc_from_node(s, get_node(s, local), orig_size);
 	for_each_online_node(nid) {
 		if (object)
 			break;
 		if (nid != local)
-			object = alloc_from_node(s, get_node(s, nid), orig_size, addr);
+			object = alloc_from_node(s, get_node(s, nid), orig_size);
 	}
 	while (!object) {
 		slab = kmm_new_slab(s, gfp, -1);
@@ -730,16 +779,19 @@ void *kmm_debug_slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long addr,
 		n = get_node(s, slab_nid(slab));
 		spin_lock_irqsave(&n->list_lock, flags);
 		add_partial(n, slab, false);
-		object = alloc_single(s, n, slab, orig_size, addr);
+		object = alloc_single(s, n, slab, orig_size);
 		spin_unlock_irqrestore(&n->list_lock, flags);
 	}
+	if (s->flags & SLAB_STORE_USER)
+		set_track(s, object, TRACK_ALLOC, addr);
 	if (unlikely(gfp & __GFP_ZERO))
 		memset(object, 0, get_orig_size(s, object));
 	return object;
 }
 
 static bool free_debug_processing(struct kmem_cache *s, struct kmem_cache_node *n,
-				  struct page *slab, void *object, unsigned long addr)
+				  struct page *slab, void *object, unsigned long addr,
+				  const struct track_stack *st)
 {
 	if (s->flags & SLAB_CONSISTENCY_CHECKS) {
 		if (!check_slab(s, slab))
@@ -769,7 +821,7 @@ static bool free_debug_processing(struct kmem_cache *s, struct kmem_cache_node *
 		goto out;
 	}
 	if (s->flags & SLAB_STORE_USER)
-		set_track(s, object, TRACK_FREE, addr);
+		set_track_stack(s, object, TRACK_FREE, addr, st);
 	trace(s, slab, object, 0);
 	init_object(s, object, SLUB_RED_INACTIVE);
 	return true;
@@ -785,9 +837,12 @@ void kmm_debug_slab_free(struct kmem_cache *s, struct page *slab, void *object, 
 	unsigned long flags;
 	void *prior;
 	bool discard = false;
+	struct track_stack st;
 
+	/* The stack starts in the caller. */
+	st.nr = (s->flags & SLAB_STORE_USER) ? save_stack_fp(st.addrs, TRACK_ADDRS_COUNT, 1) : 0;
 	spin_lock_irqsave(&n->list_lock, flags);
-	if (!free_debug_processing(s, n, slab, object, addr)) {
+	if (!free_debug_processing(s, n, slab, object, addr, &st)) {
 		spin_unlock_irqrestore(&n->list_lock, flags);
 		return;
 	}
