@@ -764,6 +764,35 @@ void kmm_slab_bootstrap(void)
 	pthread_mutex_unlock(&kmm_slab_mutex);
 }
 
+/* The counts of the slabinfo view (get_slabinfo()). */
+void kmm_get_slabinfo(struct kmem_cache *s, struct slabinfo *sinfo)
+{
+	unsigned long flags;
+	unsigned long nr_slabs = 0, nr_objs = 0, nr_free = 0;
+	int node;
+
+	for_each_online_node(node) {
+		struct kmem_cache_node *n = get_node(s, node);
+		struct page *slab;
+
+		nr_slabs += (unsigned long)atomic_long_read(&n->nr_slabs);
+		nr_objs += (unsigned long)atomic_long_read(&n->total_objects);
+		spin_lock_irqsave(&n->list_lock, flags);
+		list_for_each_entry(slab, &n->partial, slab_list) {
+			union slab_counters c = slab_counters(slab);
+
+			nr_free += c.objects - c.inuse;
+		}
+		spin_unlock_irqrestore(&n->list_lock, flags);
+	}
+	sinfo->active_objs = nr_objs - nr_free;
+	sinfo->num_objs = nr_objs;
+	sinfo->active_slabs = nr_slabs;
+	sinfo->num_slabs = nr_slabs;
+	sinfo->objects_per_slab = oo_objects(s->oo);
+	sinfo->cache_order = oo_order(s->oo);
+}
+
 /*
  * kmm_exit: every slab page goes back to the page allocator, whatever it
  * holds, so that the page allocator's leak report sees only real leaks

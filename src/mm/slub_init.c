@@ -365,3 +365,34 @@ void kmm_kmem_cache_init(void)
 	kmm_kmem_cache = bootstrap(&boot_kmem_cache);
 	kmm_kmem_cache_node = bootstrap(&boot_kmem_cache_node);
 }
+
+/*
+ * kmm_exit, last step: the slabs of kmem_cache and kmem_cache_node hold
+ * the very structures that describe them, so they are freed without
+ * looking at a cache again (both are unreclaimable).
+ */
+void kmm_slab_free_remaining(void)
+{
+	unsigned long pfn;
+
+	kmm_kmem_cache_flush(kmm_kmem_cache);
+	kmm_kmem_cache_flush(kmm_kmem_cache_node);
+	for (pfn = 0; pfn < kmm_max_pfn; pfn++) {
+		struct page *slab = pfn_to_page(pfn);
+		unsigned int order;
+
+		if (!PageSlab(slab))
+			continue;
+		order = slab_order(slab);
+		clear_page_flag(slab, PG_workingset);
+		slab->slab_cache = NULL;
+		slab->freelist = NULL;
+		slab->counters = 0;
+		slab->next = NULL;
+		slab->slabs = 0;
+		__ClearPageSlab(slab);
+		kmm_mod_node_page_state(NODE_DATA(slab_nid(slab)), NR_SLAB_UNRECLAIMABLE_B,
+					-(long)(PAGE_SIZE << order));
+		kmm___free_pages(slab, order);
+	}
+}
