@@ -195,11 +195,13 @@ void kmm_slab_free_cpu(struct kmem_cache *s, struct page *slab, void *object, un
 /* U: who allocated or freed an object, stored after it (set_track). */
 struct track {
 	unsigned long addr;			/* the caller */
-	unsigned long addrs[TRACK_ADDRS_COUNT];	/* its stack, inline (no stack depot) */
 	unsigned int nr;
 	int cpu;
 	int pid;
 	unsigned long when;			/* jiffies (ms since boot, HZ=1000) */
+	unsigned long addrs[TRACK_ADDRS_COUNT];	/* its stack, inline (no stack depot);
+						 * last, so that a short stack
+						 * touches fewer cache lines */
 };
 extern bool kmm_slub_debug_disable_higher_order;
 slab_flags_t kmm_kmem_cache_flags(slab_flags_t flags, const char *name);
