@@ -701,7 +701,8 @@ static int __lock_acquire(struct task_struct *curr, struct lockdep_map *lock,
 		kmm_report_unlock();
 		return 0;
 	}
-	if (unlikely((unsigned int)curr->lockdep_depth > kmm_max_lockdep_depth))
+	if (unlikely((unsigned int)curr->lockdep_depth >
+		     __atomic_load_n(&kmm_max_lockdep_depth, __ATOMIC_RELAXED)))
 		__atomic_store_n(&kmm_max_lockdep_depth, (unsigned int)curr->lockdep_depth,
 				 __ATOMIC_RELAXED);
 	return 1;
