@@ -24,7 +24,7 @@ TOOL_SRCS := $(sort $(wildcard tools/kmm/*.c))
 TOOL_OBJS := $(TOOL_SRCS:%.c=$(BUILD)/obj/%.o)
 TEST_SRCS := $(sort $(wildcard tests/*/*.c))
 TESTS     := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%.t)
-HEADERS   := $(wildcard include/kmm/*.h src/*/*.h tests/*.h)
+HEADERS   := $(wildcard include/kmm/*.h src/*/*.h tests/*.h tests/*/*.h)
 
 .PHONY: all run test check test-unit test-asan test-tsan deps bench install clean
 

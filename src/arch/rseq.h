@@ -43,6 +43,8 @@
 
 /* The signature glibc registers the rseq area with (RSEQ_SIG on x86). */
 #define KMM_RSEQ_SIG	0x53053053
+#define KMM_RSEQ_STR_(x)	#x
+#define KMM_RSEQ_STR(x)		KMM_RSEQ_STR_(x)
 
 /* The leading fields of the kernel's struct rseq. */
 struct kmm_rseq_area {
@@ -96,7 +98,7 @@ static __always_inline struct kmm_rseq_area *kmm_rseq_area(void)
 #define KMM_RSEQ_ABORT							\
 	".pushsection __rseq_failure, \"ax\"\n\t"			\
 	".byte 0x0f, 0xb9, 0x3d\n\t"					\
-	".long 0x53053053\n"						\
+	".long " KMM_RSEQ_STR(KMM_RSEQ_SIG) "\n"				\
 	"4:\n\t"							\
 	"jmp 0b\n\t"							\
 	".popsection\n\t"

@@ -101,13 +101,7 @@ static void cpu_claim(struct kmem_cache *s, struct kmem_cache_cpu *c)
 	unsigned long tid;
 
 	if (kmm_percpu_rseq) {
-		unsigned int cpu = (unsigned int)(c - s->cpu_slab);
-
-		if (rseq_cpu_claim(&c->tid, cpu))
-			return;
-		__atomic_store_n(&c->tid, c->tid | TID_BUSY, __ATOMIC_SEQ_CST);
-		/* Registered at boot; it cannot fail for an online CPU. */
-		BUG_ON(!kmm_rseq_fence((int)cpu));
+		rseq_claim(&c->tid, (unsigned int)(c - s->cpu_slab));
 		return;
 	}
 	do {

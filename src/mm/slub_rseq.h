@@ -282,6 +282,22 @@ static inline int rseq_sheaf_free(struct kmem_cache *s, void *object) { return 1
 #endif /* KMM_NO_RSEQ */
 
 /*
+ * With the per-CPU lock of *word held (c->tid or a sheaves' busy word of
+ * cpu): set TID_BUSY so that every sequence on cpu leaves to the slow
+ * path.  By a sequence when the thread runs on cpu, else by a store and a
+ * fence that restarts the sequences running there.  Released by a
+ * release store that clears the bit.
+ */
+static inline void rseq_claim(unsigned long *word, unsigned int cpu)
+{
+	if (rseq_cpu_claim(word, cpu))
+		return;
+	__atomic_store_n(word, *word | TID_BUSY, __ATOMIC_SEQ_CST);
+	/* Registered at boot; it cannot fail for an online CPU. */
+	BUG_ON(!kmm_rseq_fence((int)cpu));
+}
+
+/*
  * The entry points' fast paths (slab_common.c): NULL / false means take
  * the slow path, which also reports whatever is wrong.
  */

@@ -89,9 +89,8 @@ void kmm_free_sheaves(struct kmem_cache *s)
 }
 
 /*
- * Own cpu's sheaves: the lock serialises owners, busy makes the sequences
- * on that CPU take the slow path (set by a sequence when the thread runs
- * there, else by a store and a fence; see cpu_claim() in slub.c).
+ * Own cpu's sheaves: the lock serialises owners, busy (rseq_claim) makes
+ * the sequences on that CPU take the slow path.
  */
 static struct slub_percpu_sheaves *pcs_lock(struct kmem_cache *s, unsigned int cpu,
 					      unsigned long *flags)
@@ -101,10 +100,7 @@ static struct slub_percpu_sheaves *pcs_lock(struct kmem_cache *s, unsigned int c
 
 	spin_lock_irqsave(&pcs->lock, f);
 	*flags = f;
-	if (!rseq_cpu_claim(&pcs->busy, cpu)) {
-		__atomic_store_n(&pcs->busy, TID_BUSY, __ATOMIC_SEQ_CST);
-		BUG_ON(!kmm_rseq_fence((int)cpu));
-	}
+	rseq_claim(&pcs->busy, cpu);
 	return pcs;
 }
 

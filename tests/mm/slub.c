@@ -5,34 +5,11 @@
  * merging, the slabinfo format, hardened free pointers.
  */
 #define _GNU_SOURCE
-#include "kmm_test.h"
-#include "mm/slab.h"
+#include "slab_test.h"
 #include <sched.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-/* Single-CPU scenarios: keep the thread on one CPU so that its frees and
- * allocations meet on one per-CPU freelist. */
-static void pin_cpu0(void)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(0, &set);
-	sched_setaffinity(0, sizeof(set), &set);
-}
-
-static void unpin(void)
-{
-	cpu_set_t set;
-	int i;
-
-	CPU_ZERO(&set);
-	for (i = 0; i < CPU_SETSIZE; i++)
-		CPU_SET(i, &set);
-	sched_setaffinity(0, sizeof(set), &set);
-}
 
 static char slabinfo[1 << 16];
 
@@ -62,25 +39,6 @@ static const char *slabinfo_row(const char *name, char *row, size_t size)
 		}
 	}
 	return NULL;
-}
-
-static unsigned long nr_free(void)
-{
-	kmm_drain_all_pages(NULL);
-	return kmm_nr_free_pages();
-}
-
-/* The slab allocator comes up at its first use: bring it up, then shrink
- * every cache to its boot state. */
-static void shrink_all(void)
-{
-	struct kmem_cache *s;
-
-	kmm_slab_bootstrap();
-	pthread_mutex_lock(&kmm_slab_mutex);
-	list_for_each_entry(s, &kmm_slab_caches, list)
-		kmm___kmem_cache_shrink(s);
-	pthread_mutex_unlock(&kmm_slab_mutex);
 }
 
 static void test_bootstrap(void)

@@ -7,37 +7,8 @@
  * sizes above the largest class and above memory.
  */
 #define _GNU_SOURCE
-#include "kmm_test.h"
-#include "mm/slab.h"
+#include "slab_test.h"
 #include <sched.h>
-
-static void pin_cpu0(void)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(0, &set);
-	sched_setaffinity(0, sizeof(set), &set);
-}
-
-static unsigned long nr_free(void)
-{
-	kmm_drain_all_pages(NULL);
-	return kmm_nr_free_pages();
-}
-
-/* The slab allocator comes up at its first use: bring it up, then shrink
- * every cache to its boot state. */
-static void shrink_all(void)
-{
-	struct kmem_cache *s;
-
-	kmm_slab_bootstrap();
-	pthread_mutex_lock(&kmm_slab_mutex);
-	list_for_each_entry(s, &kmm_slab_caches, list)
-		kmm___kmem_cache_shrink(s);
-	pthread_mutex_unlock(&kmm_slab_mutex);
-}
 
 static size_t class_of(size_t n)
 {

@@ -8,32 +8,11 @@
  * membarrier fence).  Without restartable sequences there are no sheaves.
  */
 #define _GNU_SOURCE
-#include "kmm_test.h"
-#include "mm/slab.h"
+#include "slab_test.h"
 #include "arch/rseq.h"
 #include <pthread.h>
 #include <sched.h>
 #include <unistd.h>
-
-static void pin(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	sched_setaffinity(0, sizeof(set), &set);
-}
-
-static void unpin(void)
-{
-	cpu_set_t set;
-	int i;
-
-	CPU_ZERO(&set);
-	for (i = 0; i < CPU_SETSIZE; i++)
-		CPU_SET(i, &set);
-	sched_setaffinity(0, sizeof(set), &set);
-}
 
 static unsigned int cpu_objects(struct kmem_cache *s, int cpu)
 {
@@ -50,19 +29,6 @@ static unsigned long all_objects(struct kmem_cache *s)
 	return n;
 }
 
-/* Free pages once every cache (kmem_cache's own too) is shrunk. */
-static unsigned long nr_free(void)
-{
-	struct kmem_cache *s;
-
-	pthread_mutex_lock(&kmm_slab_mutex);
-	list_for_each_entry(s, &kmm_slab_caches, list)
-		kmm___kmem_cache_shrink(s);
-	pthread_mutex_unlock(&kmm_slab_mutex);
-	kmm_drain_all_pages(NULL);
-	return kmm_nr_free_pages();
-}
-
 static void test_lifo_and_exchange(void)
 {
 	struct kmem_cache *s;
@@ -72,7 +38,8 @@ static void test_lifo_and_exchange(void)
 	int i, j, distinct = 1;
 
 	diag("frees onto the main sheaf, allocations from it, exchange and flush");
-	pin(0);
+	pin_cpu(0);
+	shrink_all();
 	free_before = nr_free();
 	s = kmem_cache_create("tsheaf", 64, 0, SLAB_NO_MERGE, NULL);
 	ok(s->cpu_sheaves != NULL && s->fastpath == FASTPATH_SHEAVES, "a cache without debugging has sheaves");
@@ -124,6 +91,7 @@ static void test_lifo_and_exchange(void)
 	kmm_dmesg_clear();
 	kmem_cache_destroy(s);
 	unlike(test_dmesg(), "BUG", "destroyed without a report");
+	shrink_all();
 	is_int(nr_free(), free_before, "every page is back");
 	unpin();
 }
@@ -134,7 +102,7 @@ static void test_double_free(void)
 	void *a, *b, *c;
 
 	diag("a double free into a sheaf");
-	pin(0);
+	pin_cpu(0);
 	s = kmem_cache_create("tsheaf2", 128, 0, SLAB_NO_MERGE, NULL);
 	a = kmem_cache_alloc(s, GFP_KERNEL);
 	kmem_cache_free(s, a);
@@ -173,7 +141,7 @@ static void *free_on_cpu1(void *arg)
 	struct remote_arg *r = arg;
 	int i;
 
-	pin(1);
+	pin_cpu(1);
 	for (i = 0; i < r->n; i++)
 		kmem_cache_free(r->s, r->objs[i]);
 	return NULL;
@@ -192,7 +160,7 @@ static void test_remote_flush(void)
 		skip(4, "one CPU");
 		return;
 	}
-	pin(0);
+	pin_cpu(0);
 	s = kmem_cache_create("tsheaf3", 64, 0, SLAB_NO_MERGE, NULL);
 	for (i = 0; i < 16; i++)
 		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);

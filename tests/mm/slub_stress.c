@@ -15,8 +15,7 @@
  * sequences (where the machine has them) and with kmm.rseq=off.
  */
 #define _GNU_SOURCE
-#include "kmm_test.h"
-#include "mm/slab.h"
+#include "slab_test.h"
 #include "arch/rseq.h"
 #include <linux/membarrier.h>
 #include <sys/syscall.h>
@@ -81,26 +80,12 @@ static void drain_box(int id)
 		release(&refs[i]);
 }
 
-static void unpin_all(void)
-{
-	cpu_set_t set;
-	int i;
-
-	CPU_ZERO(&set);
-	for (i = 0; i < CPU_SETSIZE; i++)
-		CPU_SET(i, &set);
-	sched_setaffinity(0, sizeof(set), &set);
-}
-
 /* Thread 0 moves itself between the CPUs as it goes. */
 static void migrate(int i)
 {
-	cpu_set_t set;
 	int ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);
 
-	CPU_ZERO(&set);
-	CPU_SET(i % (ncpu > 0 ? ncpu : 1), &set);
-	sched_setaffinity(0, sizeof(set), &set);
+	pin_cpu(i % (ncpu > 0 ? ncpu : 1));
 }
 
 static void *worker(void *arg)
@@ -154,27 +139,8 @@ static void *worker(void *arg)
 	while (n)
 		release(&set[--n]);
 	if (id == 0)
-		unpin_all();
+		unpin();
 	return NULL;
-}
-
-static unsigned long nr_free(void)
-{
-	kmm_drain_all_pages(NULL);
-	return kmm_nr_free_pages();
-}
-
-/* The slab allocator comes up at its first use: bring it up, then shrink
- * every cache to its boot state. */
-static void shrink_all(void)
-{
-	struct kmem_cache *s;
-
-	kmm_slab_bootstrap();
-	pthread_mutex_lock(&kmm_slab_mutex);
-	list_for_each_entry(s, &kmm_slab_caches, list)
-		kmm___kmem_cache_shrink(s);
-	pthread_mutex_unlock(&kmm_slab_mutex);
 }
 
 static atomic_int stop_validating;

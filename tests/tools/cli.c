@@ -4,36 +4,11 @@
  * and kmm proc run and print what they should, and a program built with
  * the README's command line against build/libkmm.so works.
  */
-#include "tap.h"
-#include <stdlib.h>
-#include <string.h>
-#include <sys/wait.h>
+#include "run_cmd.h"
 
-#ifndef KMM_BUILD
-#define KMM_BUILD "build"
-#endif
 #ifndef KMM_CC
 #define KMM_CC "cc"
 #endif
-
-static char out[1 << 20];
-
-/* Run a shell command, capture stdout+stderr, return the exit status. */
-static int run(const char *cmd)
-{
-	FILE *p = popen(cmd, "r");
-	size_t n = 0, r;
-	int status;
-
-	out[0] = '\0';
-	if (!p)
-		return -1;
-	while (n < sizeof(out) - 1 && (r = fread(out + n, 1, sizeof(out) - 1 - n, p)) > 0)
-		n += r;
-	out[n] = '\0';
-	status = pclose(p);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 int main(void)
 {

@@ -5,36 +5,10 @@
  * sums of the rows, and bad options are usage errors.  Every check is on
  * the content of one screen, never on timing.
  */
-#include "tap.h"
-#include <stdlib.h>
-#include <string.h>
-#include <sys/wait.h>
-
-#ifndef KMM_BUILD
-#define KMM_BUILD "build"
-#endif
-
-static char out[1 << 20];
+#include "run_cmd.h"
 
 static const char header[] =
 	"  OBJS ACTIVE  USE OBJ SIZE  SLABS OBJ/SLAB CACHE SIZE NAME                   \n";
-
-/* Run a shell command, capture stdout+stderr, return the exit status. */
-static int run(const char *cmd)
-{
-	FILE *p = popen(cmd, "r");
-	size_t n = 0, r;
-	int status;
-
-	out[0] = '\0';
-	if (!p)
-		return -1;
-	while (n < sizeof(out) - 1 && (r = fread(out + n, 1, sizeof(out) - 1 - n, p)) > 0)
-		n += r;
-	out[n] = '\0';
-	status = pclose(p);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 struct row {
 	unsigned long objs, active, use, slabs, perslab, size_k;
