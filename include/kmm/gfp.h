@@ -99,6 +99,12 @@ KMM_API void kmm_free_pages(unsigned long addr, unsigned int order);
 KMM_API void kmm_split_page(struct page *page, unsigned int order);
 KMM_API void kmm_drain_all_pages(struct zone *zone);
 KMM_API void kmm_drain_local_pages(struct zone *zone);
+/*
+ * One round of decay_pcp_high() on every pcp (what the kernel's per-CPU
+ * vmstat workers do each second): auto-tuned pcp high values fall by an
+ * eighth and the lists drain down to them.
+ */
+KMM_API void kmm_decay_all_pcp_high(void);
 
 #define alloc_pages(gfp, order)		kmm_alloc_pages(gfp, order)
 #define alloc_pages_node(nid, gfp, order) kmm_alloc_pages_node(nid, gfp, order)

@@ -134,12 +134,22 @@ struct free_area {
  * waiting for locked to clear (src/mm/pcp_lock.h); otherwise lock alone
  * protects the pcp, as in the kernel.
  */
+/* pcp->flags */
+#define PCPF_PREV_FREE_HIGH_ORDER	0x01	/* the last free was of order 1..3 */
+#define PCPF_FREE_HIGH_BATCH		0x02	/* the CPU's cache slice holds 3 batches */
+
 struct per_cpu_pages {
 	unsigned int locked;	/* owned by a fast path (rseq mode) */
 	unsigned int remote;	/* owned by lock's holder (rseq mode) */
 	int count;		/* pages on the lists */
-	int high;		/* drain down to high - batch above this */
+	int high;		/* drain above this; auto-tuned in [high_min, high_max] */
+	int high_min;
+	int high_max;
 	int batch;		/* chunk size for buddy add/remove */
+	u8 flags;		/* PCPF_* */
+	u8 alloc_factor;	/* refill batch scale: grows with refills, halves on free */
+	short free_count;	/* pages freed lately: grows on free, halves on alloc */
+	unsigned long decay_stamp;	/* kmm: jiffies of the last decay_pcp_high */
 	long events[NR_VM_EVENT_ITEMS];	/* pcp-path events */
 	long numa[NR_VM_NUMA_EVENT_ITEMS];
 	struct list_head lists[NR_PCP_LISTS];
@@ -153,6 +163,10 @@ struct per_cpu_zonestat {
 
 struct pglist_data;
 
+enum zone_flags {
+	ZONE_BELOW_HIGH,	/* free pages below the high watermark: pcp high shrinks */
+};
+
 struct zone {
 	/* read-mostly */
 	unsigned long _watermark[NR_WMARK];
@@ -163,8 +177,10 @@ struct zone {
 	struct pglist_data *zone_pgdat;
 	struct per_cpu_pages *per_cpu_pageset;		/* [nr_cpu_ids] */
 	struct per_cpu_zonestat *per_cpu_zonestats;	/* [nr_cpu_ids] */
-	int pageset_high;
+	int pageset_high_min;
+	int pageset_high_max;
 	int pageset_batch;
+	unsigned long flags;		/* ZONE_* bits (enum zone_flags) */
 	u8 *pageblock_flags;		/* migratetype per pageblock */
 	unsigned long zone_start_pfn;
 	atomic_long_t managed_pages;

@@ -156,8 +156,34 @@ void kmm_free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_pages *
 void kmm_reserve_highatomic_pageblock(struct page *page, unsigned int order, struct zone *zone);
 bool kmm_unreserve_highatomic_pageblock(const struct alloc_context *ac, bool force);
 
-/* page_alloc.c */
+/* Atomic bit operations on a bitmap of longs (zone->flags). */
+static inline bool test_bit(long nr, const unsigned long *addr)
+{
+	return (__atomic_load_n(addr + nr / BITS_PER_LONG, __ATOMIC_RELAXED) >>
+		(nr % BITS_PER_LONG)) & 1;
+}
+
+static inline void set_bit(long nr, unsigned long *addr)
+{
+	__atomic_fetch_or(addr + nr / BITS_PER_LONG, 1UL << (nr % BITS_PER_LONG), __ATOMIC_RELAXED);
+}
+
+static inline void clear_bit(long nr, unsigned long *addr)
+{
+	__atomic_fetch_and(addr + nr / BITS_PER_LONG, ~(1UL << (nr % BITS_PER_LONG)),
+			   __ATOMIC_RELAXED);
+}
+
+/* pcp.c: per-CPU list sizes and the auto-tuning of pcp->high. */
+extern int kmm_pcp_batch_scale_max;
 void kmm_setup_pagesets(void);
+int kmm_zone_highsize(struct zone *zone, int batch, int high_fraction);
+int kmm_nr_pcp_alloc(struct per_cpu_pages *pcp, struct zone *zone, unsigned int order);
+void kmm_pcp_free_commit(struct zone *zone, struct per_cpu_pages *pcp, struct page *page,
+			 int migratetype, unsigned int order);
+void kmm_pcp_free_tail(struct zone *zone, struct per_cpu_pages *pcp, int pindex, bool free_high);
+
+/* page_alloc.c */
 /* Turn the order-0 fast paths on (end of boot) or off (kmm_exit). */
 void kmm_pcp_fast_setup(bool on);
 void kmm_free_pagesets(void);
@@ -212,7 +238,6 @@ static inline bool zone_watermark_fast(struct zone *z, unsigned int order, unsig
 	return kmm_zone_watermark_fast(z, order, mark, highest_zoneidx, alloc_flags, gfp_mask);
 }
 int kmm_zone_batchsize(struct zone *zone);
-int kmm_zone_highsize(struct zone *zone, int batch);
 
 /* page_debug.c: bad pages, poisoning, debug_pagealloc. */
 /* The reason a page is bad at free (flags: PAGE_FLAGS_CHECK_AT_*), or NULL. */

@@ -23,15 +23,6 @@
 
 /* ---- per-CPU page lists ---------------------------------------------- */
 
-static int nr_pcp_alloc(struct per_cpu_pages *pcp, unsigned int order)
-{
-	int batch = pcp->batch;
-
-	if (order)
-		batch = max(batch >> order, 2);
-	return batch;
-}
-
 static struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zone,
 				    unsigned int order, int migratetype, int cpu)
 {
@@ -42,10 +33,12 @@ static struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zo
 	pcp = pcp_trylock(zone, cpu);
 	if (!pcp)
 		return NULL;
+	/* An allocation ends a run of frees: smaller drain batches again. */
+	pcp->free_count >>= 1;
 	list = &pcp->lists[kmm_order_to_pindex(migratetype, order)];
 	for (;;) {
 		if (list_empty(list)) {
-			int alloced = kmm_rmqueue_bulk(zone, order, nr_pcp_alloc(pcp, order),
+			int alloced = kmm_rmqueue_bulk(zone, order, kmm_nr_pcp_alloc(pcp, zone, order),
 						   list, migratetype);
 
 			WRITE_ONCE(pcp->count, pcp->count + (alloced << order));
@@ -212,7 +205,7 @@ static void free_unref_page(struct page *page, unsigned int order)
 	unsigned long pfn = page_to_pfn(page);
 	struct zone *zone = page_zone(page);
 	struct per_cpu_pages *pcp;
-	int migratetype, pindex;
+	int migratetype;
 
 	if (!free_pages_prepare(page, order))
 		return;
@@ -229,13 +222,8 @@ static void free_unref_page(struct page *page, unsigned int order)
 		kmm_free_one_page(zone, page, pfn, order, FPI_NONE);
 		return;
 	}
-	pindex = kmm_order_to_pindex(migratetype, order);
-	/* Head: the page just freed is cache-hot, hand it out next. */
-	list_add(&page->pcp_list, &pcp->lists[pindex]);
-	WRITE_ONCE(pcp->count, pcp->count + (1 << order));
-	WRITE_ONCE(pcp->events[PGFREE], pcp->events[PGFREE] + (1L << order));
-	if (pcp->count >= pcp->high)
-		kmm_free_pcppages_bulk(zone, pcp->count - pcp->high + pcp->batch, pcp, pindex);
+	/* Head of its list: the page just freed is cache-hot, hand it out next. */
+	kmm_pcp_free_commit(zone, pcp, page, migratetype, order);
 	pcp_unlock(pcp);
 }
 
@@ -309,10 +297,20 @@ static __always_inline struct page *alloc_page_fast(gfp_t gfp_mask, int preferre
 	if (unlikely((unsigned int)preferred_nid < (unsigned int)kmm_nr_online_nodes &&
 		     preferred_nid != zone->node))
 		return NULL;
-	/* zone_watermark_fast(): order 0, ALLOC_WMARK_LOW, no reserves. */
-	usable = (long)zone_page_state(zone, NR_FREE_PAGES) - (long)READ_ONCE(zone->nr_free_highatomic);
-	if (unlikely(usable <= (long)wmark_pages(zone, WMARK_LOW) + zone->lowmem_reserve[ZONE_NORMAL]))
-		return NULL;
+	/*
+	 * zone_watermark_fast() for order 0, no reserves: above the high
+	 * watermark, or, once the zone is known to be below it
+	 * (ZONE_BELOW_HIGH, which shrinks the pcp lists), above the low one.
+	 */
+	usable = (long)zone_page_state(zone, NR_FREE_PAGES) - (long)READ_ONCE(zone->nr_free_highatomic) -
+		 zone->lowmem_reserve[ZONE_NORMAL];
+	if (unlikely(test_bit(ZONE_BELOW_HIGH, &zone->flags) ||
+		     usable <= (long)wmark_pages(zone, WMARK_HIGH))) {
+		if (!test_bit(ZONE_BELOW_HIGH, &zone->flags))
+			set_bit(ZONE_BELOW_HIGH, &zone->flags);
+		if (usable <= (long)wmark_pages(zone, WMARK_LOW))
+			return NULL;
+	}
 
 	pcp = pcp_trylock(zone, cpu);
 	if (unlikely(!pcp))
@@ -326,6 +324,7 @@ static __always_inline struct page *alloc_page_fast(gfp_t gfp_mask, int preferre
 	}
 	list_del(&page->pcp_list);
 	WRITE_ONCE(pcp->count, pcp->count - 1);
+	pcp->free_count >>= 1;
 	WRITE_ONCE(pcp->events[PGALLOC], pcp->events[PGALLOC] + 1);
 	WRITE_ONCE(pcp->numa[NUMA_HIT], pcp->numa[NUMA_HIT] + 1);
 	WRITE_ONCE(pcp->numa[NUMA_LOCAL], pcp->numa[NUMA_LOCAL] + 1);
@@ -376,11 +375,16 @@ static __always_inline bool free_page_fast(struct page *page)
 	/* free_pages_prepare(): the count drops to zero, the flags are cleaned. */
 	set_page_count(page, 0);
 	page->flags = flags & ~(PAGE_FLAGS_CHECK_AT_PREP | (KMM_ORDER_MASK << KMM_ORDER_PGSHIFT));
+	/* free_unref_page_commit() for order 0 (pcp.c has the whole of it). */
+	pcp->alloc_factor >>= 1;
 	list_add(&page->pcp_list, &pcp->lists[mt]);
 	WRITE_ONCE(pcp->count, pcp->count + 1);
 	WRITE_ONCE(pcp->events[PGFREE], pcp->events[PGFREE] + 1);
-	if (unlikely(pcp->count >= pcp->high))
-		kmm_free_pcppages_bulk(zone, pcp->count - pcp->high + pcp->batch, pcp, mt);
+	pcp->flags &= ~PCPF_PREV_FREE_HIGH_ORDER;
+	if (pcp->free_count < (pcp->batch << kmm_pcp_batch_scale_max))
+		pcp->free_count++;
+	if (unlikely(pcp->count >= pcp->high || test_bit(ZONE_BELOW_HIGH, &zone->flags)))
+		kmm_pcp_free_tail(zone, pcp, mt, false);
 	pcp_unlock(pcp);
 	return true;
 }
@@ -439,6 +443,17 @@ get_page_from_freelist_inl(gfp_t gfp_mask, unsigned int order, unsigned int allo
 
 		if (!managed_zone(zone))
 			continue;
+		/*
+		 * Note whether the zone is below its high watermark: while it
+		 * is, frees shrink the pcp lists (pcp.c).  Noted here rather
+		 * than in the hotter free path, as the kernel does.
+		 */
+		if (!test_bit(ZONE_BELOW_HIGH, &zone->flags)) {
+			if (zone_watermark_fast(zone, order, high_wmark_pages(zone),
+						ac->highest_zoneidx, alloc_flags, gfp_mask))
+				goto try_this_zone;
+			set_bit(ZONE_BELOW_HIGH, &zone->flags);
+		}
 		if (!(alloc_flags & ALLOC_NO_WATERMARKS)) {
 			unsigned long mark = wmark_pages(zone, alloc_flags & ALLOC_WMARK_MASK);
 
@@ -446,6 +461,7 @@ get_page_from_freelist_inl(gfp_t gfp_mask, unsigned int order, unsigned int allo
 						 alloc_flags, gfp_mask))
 				continue;
 		}
+try_this_zone:
 		page = rmqueue(ac->preferred_zoneref->zone, zone, order, alloc_flags,
 			       ac->migratetype, ac->cpu);
 		if (page) {
@@ -769,10 +785,20 @@ static void drain_pages_zone(int cpu, struct zone *zone)
 {
 	struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
 
-	pcp_lock_remote(pcp, cpu);
-	if (pcp->count)
-		kmm_free_pcppages_bulk(zone, pcp->count, pcp, 0);
-	pcp_unlock_remote(pcp);
+	int count;
+
+	/* In chunks, letting go of the pcp between them (latency). */
+	do {
+		pcp_lock_remote(pcp, cpu);
+		count = pcp->count;
+		if (count > 0) {
+			int to_drain = min(count, pcp->batch << kmm_pcp_batch_scale_max);
+
+			kmm_free_pcppages_bulk(zone, to_drain, pcp, 0);
+			count = pcp->count;
+		}
+		pcp_unlock_remote(pcp);
+	} while (count > 0);
 }
 
 KMM_API void kmm_drain_local_pages(struct zone *zone)
@@ -858,28 +884,3 @@ KMM_API unsigned long kmm_global_vm_event(enum vm_event_item item)
 	return sum;
 }
 
-void kmm_setup_pagesets(void)
-{
-	struct zone *zone;
-	int cpu, i;
-
-	for_each_zone(zone) {
-		int batch = max(1, kmm_zone_batchsize(zone));
-		int high = kmm_zone_highsize(zone, batch);
-
-		zone->pageset_batch = batch;
-		zone->pageset_high = high;
-		for_each_possible_cpu(cpu) {
-			struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
-
-			spin_lock_init(&pcp->lock);
-			pcp->locked = 0;
-			pcp->remote = 0;
-			pcp->count = 0;
-			pcp->batch = batch;
-			pcp->high = high;
-			for (i = 0; i < NR_PCP_LISTS; i++)
-				INIT_LIST_HEAD(&pcp->lists[i]);
-		}
-	}
-}

@@ -360,18 +360,16 @@ static void zoneinfo_show_zone(FILE *f, pg_data_t *pgdat, struct zone *zone)
 	fprintf(f, "\n  pagesets");
 	for_each_possible_cpu(cpu) {
 		struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
-		int count, high, batch;
+		int count, high, batch, high_min, high_max;
 
 		pcp_lock_remote(pcp, cpu);
 		count = pcp->count;
 		high = pcp->high;
 		batch = pcp->batch;
+		high_min = pcp->high_min;
+		high_max = pcp->high_max;
 		pcp_unlock_remote(pcp);
 
-		/*
-		 * kmm's pcp high is fixed at boot (no high auto-tuning): the
-		 * kernel then shows high_min == high_max == high.
-		 */
 		fprintf(f,
 			"\n    cpu: %i"
 			"\n              count:    %i"
@@ -379,7 +377,7 @@ static void zoneinfo_show_zone(FILE *f, pg_data_t *pgdat, struct zone *zone)
 			"\n              batch:    %i"
 			"\n              high_min: %i"
 			"\n              high_max: %i",
-			cpu, count, high, batch, high, high);
+			cpu, count, high, batch, high_min, high_max);
 		fprintf(f, "\n  vm stats threshold: %d",
 			zone->per_cpu_zonestats[cpu].stat_threshold);
 	}

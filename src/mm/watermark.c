@@ -289,17 +289,3 @@ int kmm_zone_batchsize(struct zone *zone)
 	return (int)rounddown_pow_of_two((unsigned long)(batch + batch / 2)) - 1;
 }
 
-/* The low watermark split across the node's CPUs, at least 4 batches. */
-int kmm_zone_highsize(struct zone *zone, int batch)
-{
-	unsigned int cpu, nr_split_cpus = 0;
-	long high;
-
-	for (cpu = 0; cpu < kmm_nr_cpu_ids; cpu++)
-		nr_split_cpus += kmm_cpu_to_node_map[cpu] == zone->node;
-	if (!nr_split_cpus)
-		nr_split_cpus = kmm_nr_cpu_ids;
-	high = (long)(low_wmark_pages(zone) / nr_split_cpus);
-
-	return (int)max(high, (long)batch << 2);
-}

@@ -352,7 +352,7 @@ static void test_zoneinfo(void)
 	is_int(zoneinfo_value(zi, "Normal", "\n              batch:    "),
 	       test_zone(0, ZONE_NORMAL)->pageset_batch, "Normal pcp batch");
 	is_int(zoneinfo_value(zi, "Normal", "\n              high:     "),
-	       test_zone(0, ZONE_NORMAL)->pageset_high, "Normal pcp high");
+	       test_zone(0, ZONE_NORMAL)->per_cpu_pageset[0].high, "Normal pcp high (cpu 0)");
 	mov = strstr(zi, "Node 0, zone  Movable\n");
 	is_str(mov,
 	       "Node 0, zone  Movable\n"

@@ -92,8 +92,12 @@ static void test_derived(void)
 	is_int(normal->_watermark[WMARK_HIGH], 768, "high = 768");
 	is_int(normal->_watermark[WMARK_PROMO], 896, "promo = 896");
 	is_int(normal->per_cpu_pageset[0].batch, 15, "pcp batch for 65536 pages: 15");
-	is_int(normal->per_cpu_pageset[0].high, max(640 / (int)nr_cpu_ids, 60),
-	       "pcp high = low watermark / CPUs, at least 4 batches");
+	is_int(normal->per_cpu_pageset[0].high_min, max(640 / (int)nr_cpu_ids, 60),
+	       "pcp high_min = low watermark / CPUs, at least 4 batches");
+	is_int(normal->per_cpu_pageset[0].high_max, max(65536 / 8 / (int)nr_cpu_ids, 60),
+	       "pcp high_max = managed pages / 8 / CPUs (auto-tuning range)");
+	is_int(normal->per_cpu_pageset[0].high, normal->per_cpu_pageset[0].high_min,
+	       "pcp high starts at high_min");
 	kmm_exit();
 
 	if (test_boot("mem=1G"))
