@@ -277,7 +277,37 @@ void kmm_pcp_fast_setup(bool on)
  * local, so the allocation is a NUMA hit and local).  NULL: nothing has
  * changed, take the general path, which decides every other case.
  */
-static __always_inline struct page *alloc_page_fast(gfp_t gfp_mask, int preferred_nid)
+/*
+ * The fast paths come in two builds of one body: rseq (kmm_percpu_rseq)
+ * and spin (spin_trylock of pcp->lock).  The rseq build is a leaf: it
+ * calls nothing and leaves lockdep's annotation, __GFP_ZERO's memset and
+ * a drain to the general path, so it needs no saved registers and no
+ * stack frame; whatever it declines, the general path does in full.
+ */
+static __always_inline struct per_cpu_pages *fast_pcp_lock(struct zone *zone, int cpu,
+							   const bool rseq)
+{
+	if (rseq)
+		return rseq_pcp_trylock(zone->per_cpu_pageset, kmm_nr_cpu_ids);
+	return pcp_trylock(zone, cpu);
+}
+
+static __always_inline void fast_pcp_unlock(struct per_cpu_pages *pcp, const bool rseq)
+{
+	if (rseq)
+		__atomic_store_n(&pcp->locked, 0, __ATOMIC_RELEASE);
+	else
+		pcp_unlock(pcp);
+}
+
+/* rseq: the fast paths' annotations are the general path's business. */
+static __always_inline bool fast_rseq_declines(void)
+{
+	return READ_ONCE(kmm_lockdep_hooks_active) != 0;
+}
+
+static __always_inline struct page *alloc_page_fast(gfp_t gfp_mask, int preferred_nid,
+						    const bool rseq)
 {
 	int mt = (int)((gfp_mask & GFP_MOVABLE_MASK) >> GFP_MOVABLE_SHIFT);
 	struct per_cpu_pages *pcp;
@@ -288,9 +318,18 @@ static __always_inline struct page *alloc_page_fast(gfp_t gfp_mask, int preferre
 	long usable;
 	int cpu;
 
-	if (unlikely((gfp_mask & GFP_FAST_REJECT) || mt == MIGRATE_PCPTYPES || kmm_mm_debug_any()))
+	if (unlikely((gfp_mask & (GFP_FAST_REJECT | (rseq ? __GFP_ZERO : 0))) ||
+		     mt == MIGRATE_PCPTYPES || kmm_mm_debug_any() || (rseq && fast_rseq_declines())))
 		return NULL;
-	cpu = kmm_this_cpu();
+	if (rseq) {
+		/* Registered (rseq mode requires it): the CPU is a plain load. */
+		cpu = (int)((const volatile u32 *)((char *)__builtin_thread_pointer() +
+						   kmm_arch_rseq_offset))[1];
+		if (unlikely((unsigned int)cpu >= kmm_nr_cpu_ids))
+			return NULL;
+	} else {
+		cpu = kmm_this_cpu();
+	}
 	zone = READ_ONCE(pcp_fast_zone[cpu]);
 	if (unlikely(!zone))
 		return NULL;
@@ -312,14 +351,14 @@ static __always_inline struct page *alloc_page_fast(gfp_t gfp_mask, int preferre
 			return NULL;
 	}
 
-	pcp = pcp_trylock(zone, cpu);
+	pcp = fast_pcp_lock(zone, cpu, rseq);
 	if (unlikely(!pcp))
 		return NULL;
 	list = &pcp->lists[mt];		/* kmm_order_to_pindex(mt, 0) */
 	page = list_first_entry(list, struct page, pcp_list);
 	if (unlikely(list_empty(list) || !new_page_is_clean(page))) {
 		/* Refill, or report the bad page: the general path's work. */
-		pcp_unlock(pcp);
+		fast_pcp_unlock(pcp, rseq);
 		return NULL;
 	}
 	list_del(&page->pcp_list);
@@ -328,7 +367,7 @@ static __always_inline struct page *alloc_page_fast(gfp_t gfp_mask, int preferre
 	WRITE_ONCE(pcp->events[PGALLOC], pcp->events[PGALLOC] + 1);
 	WRITE_ONCE(pcp->numa[NUMA_HIT], pcp->numa[NUMA_HIT] + 1);
 	WRITE_ONCE(pcp->numa[NUMA_LOCAL], pcp->numa[NUMA_LOCAL] + 1);
-	pcp_unlock(pcp);
+	fast_pcp_unlock(pcp, rseq);
 
 	/* prep_new_page() for order 0 without debug options. */
 	flags = page->flags;
@@ -336,7 +375,7 @@ static __always_inline struct page *alloc_page_fast(gfp_t gfp_mask, int preferre
 		      (1UL << KMM_ORDER_PGSHIFT);
 	set_page_private(page, 0);
 	set_page_count(page, 1);
-	if (unlikely(gfp_mask & __GFP_ZERO) && !(flags & (1UL << PG_reported)))
+	if (!rseq && unlikely(gfp_mask & __GFP_ZERO) && !(flags & (1UL << PG_reported)))
 		memset(page_address(page), 0, PAGE_SIZE);
 	return page;
 }
@@ -347,7 +386,10 @@ static __always_inline struct page *alloc_page_fast(gfp_t gfp_mask, int preferre
  * a pageblock of a pcp type and the CPU's pcp free.  false: nothing has
  * changed, take the general path (which checks, reports and decides).
  */
-static __always_inline bool free_page_fast(struct page *page)
+static noinline void free_page_fast_tail(struct zone *zone, struct per_cpu_pages *pcp, int mt,
+					 const bool rseq);
+
+static __always_inline bool free_page_fast(struct page *page, const bool rseq)
 {
 	uintptr_t off = (uintptr_t)page - (uintptr_t)kmm_mem_map;
 	const unsigned long mask = PAGE_FLAGS_CHECK_AT_FREE | (1UL << PG_head) |
@@ -358,7 +400,7 @@ static __always_inline bool free_page_fast(struct page *page)
 	int mt;
 
 	if (unlikely(kmm_mm_debug_any() || off >= kmm_max_pfn * sizeof(struct page) ||
-		     off % sizeof(struct page)))
+		     off % sizeof(struct page) || (rseq && fast_rseq_declines())))
 		return false;
 	flags = page->flags;
 	if (unlikely((flags & mask) != (1UL << KMM_ORDER_PGSHIFT) ||
@@ -369,7 +411,7 @@ static __always_inline bool free_page_fast(struct page *page)
 	mt = zone_pfnblock_migratetype(zone, off / sizeof(struct page));
 	if (unlikely(mt >= MIGRATE_PCPTYPES))
 		return false;
-	pcp = pcp_trylock(zone, kmm_percpu_rseq ? 0 : kmm_this_cpu());
+	pcp = fast_pcp_lock(zone, rseq ? 0 : kmm_this_cpu(), rseq);
 	if (unlikely(!pcp))
 		return false;
 	/* free_pages_prepare(): the count drops to zero, the flags are cleaned. */
@@ -383,10 +425,20 @@ static __always_inline bool free_page_fast(struct page *page)
 	pcp->flags &= ~PCPF_PREV_FREE_HIGH_ORDER;
 	if (pcp->free_count < (pcp->batch << kmm_pcp_batch_scale_max))
 		pcp->free_count++;
-	if (unlikely(pcp->count >= pcp->high || test_bit(ZONE_BELOW_HIGH, &zone->flags)))
-		kmm_pcp_free_tail(zone, pcp, mt, false);
-	pcp_unlock(pcp);
+	if (unlikely(pcp->count >= pcp->high || test_bit(ZONE_BELOW_HIGH, &zone->flags))) {
+		free_page_fast_tail(zone, pcp, mt, rseq);
+		return true;
+	}
+	fast_pcp_unlock(pcp, rseq);
 	return true;
+}
+
+/* Over high, or the zone below its high watermark: drain, then unlock. */
+static noinline void free_page_fast_tail(struct zone *zone, struct per_cpu_pages *pcp, int mt,
+					 const bool rseq)
+{
+	kmm_pcp_free_tail(zone, pcp, mt, false);
+	fast_pcp_unlock(pcp, rseq);
 }
 
 /* ---- the allocator's entry points -------------------------------------- */
@@ -606,11 +658,12 @@ static noinline struct page *alloc_pages_general(gfp_t gfp_mask, unsigned int or
 	return __alloc_pages_slowpath(gfp_mask, order, &ac);
 }
 
-KMM_API struct page *kmm___alloc_pages(gfp_t gfp_mask, unsigned int order, int preferred_nid,
-				       const unsigned long *nodemask)
+/* The spin build of the fast path, out of line: nothing to inline it into. */
+static noinline struct page *alloc_pages_spin(gfp_t gfp_mask, unsigned int order,
+					      int preferred_nid, const unsigned long *nodemask)
 {
-	if (likely(!order && !nodemask)) {
-		struct page *page = alloc_page_fast(gfp_mask, preferred_nid);
+	if (!order && !nodemask) {
+		struct page *page = alloc_page_fast(gfp_mask, preferred_nid, false);
 
 		if (likely(page))
 			return page;
@@ -618,15 +671,29 @@ KMM_API struct page *kmm___alloc_pages(gfp_t gfp_mask, unsigned int order, int p
 	return alloc_pages_general(gfp_mask, order, preferred_nid, nodemask);
 }
 
-KMM_API struct page *kmm_alloc_pages(gfp_t gfp_mask, unsigned int order)
+KMM_API struct page *kmm___alloc_pages(gfp_t gfp_mask, unsigned int order, int preferred_nid,
+				       const unsigned long *nodemask)
 {
-	if (likely(!order)) {
-		struct page *page = alloc_page_fast(gfp_mask, -1);
+	if (likely(!order && !nodemask && kmm_percpu_rseq)) {
+		struct page *page = alloc_page_fast(gfp_mask, preferred_nid, true);
 
 		if (likely(page))
 			return page;
+		return alloc_pages_general(gfp_mask, order, preferred_nid, nodemask);
 	}
-	return alloc_pages_general(gfp_mask, order, -1, NULL);
+	return alloc_pages_spin(gfp_mask, order, preferred_nid, nodemask);
+}
+
+KMM_API struct page *kmm_alloc_pages(gfp_t gfp_mask, unsigned int order)
+{
+	if (likely(!order && kmm_percpu_rseq)) {
+		struct page *page = alloc_page_fast(gfp_mask, -1, true);
+
+		if (likely(page))
+			return page;
+		return alloc_pages_general(gfp_mask, order, -1, NULL);
+	}
+	return alloc_pages_spin(gfp_mask, order, -1, NULL);
 }
 
 KMM_API struct page *kmm_alloc_pages_node(int nid, gfp_t gfp_mask, unsigned int order)
@@ -705,11 +772,22 @@ static noinline void free_pages_general(struct page *page, unsigned int order)
 	}
 }
 
-KMM_API void kmm___free_pages(struct page *page, unsigned int order)
+static noinline void free_pages_spin(struct page *page, unsigned int order)
 {
-	if (likely(!order) && likely(free_page_fast(page)))
+	if (!order && likely(free_page_fast(page, false)))
 		return;
 	free_pages_general(page, order);
+}
+
+KMM_API void kmm___free_pages(struct page *page, unsigned int order)
+{
+	if (likely(!order && kmm_percpu_rseq)) {
+		if (likely(free_page_fast(page, true)))
+			return;
+		free_pages_general(page, order);
+		return;
+	}
+	free_pages_spin(page, order);
 }
 
 KMM_API void kmm_free_pages(unsigned long addr, unsigned int order)

@@ -138,12 +138,20 @@ static void *drainer(void *arg)
 	return NULL;
 }
 
-/* Drain every CPU's lists back to back: the remote claim, nothing else. */
+/*
+ * Drain every CPU's lists back to back (the remote claim, nothing else),
+ * and every other round decay their high as the vmstat workers would.
+ */
 static void *remote_drainer(void *arg)
 {
+	unsigned long round = 0;
+
 	(void)arg;
 	while (atomic_load(&running) > 0) {
-		kmm_drain_all_pages(NULL);
+		if (round++ & 1)
+			kmm_decay_all_pcp_high();
+		else
+			kmm_drain_all_pages(NULL);
 		atomic_fetch_add(&drains, 1);
 		sched_yield();
 	}
@@ -236,7 +244,7 @@ static void run(const char *cmdline)
 	is_int(atomic_load(&corrupt), 0, "%s: no block was handed to two owners", cmdline);
 	ok(atomic_load(&validations) > 0, "%s: the validator ran %ld times during the stress",
 	   cmdline, atomic_load(&validations));
-	ok(atomic_load(&drains) > 0, "%s: drain_all_pages ran %ld times during the stress",
+	ok(atomic_load(&drains) > 0, "%s: drain_all_pages / decay_pcp_high ran %ld times during the stress",
 	   cmdline, atomic_load(&drains));
 	diag("%s: the migrating thread moved %ld times", cmdline, atomic_load(&migrations));
 	if (strstr(cmdline, "kmm.rseq=off"))
