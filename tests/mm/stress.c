@@ -264,5 +264,7 @@ int main(void)
 	run("mem=128M numa=fake=2 movablecore=32M nr_cpus=2");
 	run("mem=64M page_poison=on init_on_free=1");
 	run("mem=128M kmm.rseq=off");
+	/* lockdep on the allocator's own locks: the general paths annotate. */
+	run("mem=64M lockdep=on");
 	return done_testing();
 }
