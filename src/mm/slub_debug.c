@@ -15,7 +15,7 @@
  * for every debug cache, so that validation sees every slab).  As in the
  * kernel, U's stack walks stay out of the lock: a free's stack is saved
  * before it is taken (set_track_prepare), an allocation's track is set
- * after it is dropped (___slab_alloc).
+ * after it is dropped (___slab_alloc).  Tracking is in slub_track.c.
  *
  * Object layout with debugging (calculate_sizes in slub_init.c):
  *   [left red zone: red_left_pad]
@@ -27,11 +27,9 @@
  *
  * Addresses are printed in full (0x%016lx), as everywhere in kmm: the
  * kernel's %p hashes them, kmm has no reason to.
- *
- * Jiffies: milliseconds since boot (HZ=1000), for the tracks' age.
  */
 #define _GNU_SOURCE
-#include "mm/slab.h"
+#include "mm/slub_debug.h"
 #include "kernel/internal.h"
 #include "kernel/string.h"
 #include <kmm/stacktrace.h>
@@ -39,66 +37,13 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <string.h>
-#include <time.h>
-
-#define POISON_INUSE		0x5a	/* padding, and slabs before use */
-#define POISON_FREE		0x6b	/* a free object */
-#define POISON_END		0xa5	/* its last byte */
-#define SLUB_RED_INACTIVE	0xbb	/* red zone of a free object */
-#define SLUB_RED_ACTIVE		0xcc	/* red zone of an allocated object */
-
-
-enum track_item { TRACK_ALLOC, TRACK_FREE };
 
 #define MAP_LONGS(n) (((n) + BITS_PER_LONG - 1) / BITS_PER_LONG)
-
-/* ---- layout helpers ----------------------------------------------------------- */
-
-static inline bool freeptr_outside_object(const struct kmem_cache *s)
-{
-	return s->offset >= s->inuse;
-}
-
-/* Where the metadata after the free pointer starts (get_info_end()). */
-static inline unsigned int get_info_end(const struct kmem_cache *s)
-{
-	return freeptr_outside_object(s) ? s->inuse + (unsigned int)sizeof(void *) : s->inuse;
-}
-
-static inline struct track *get_track(struct kmem_cache *s, void *object, enum track_item alloc)
-{
-	return (struct track *)((char *)object + get_info_end(s)) + alloc;
-}
-
-static inline unsigned int *orig_size_ptr(struct kmem_cache *s, void *object)
-{
-	return (unsigned int *)((char *)object + get_info_end(s) + 2 * sizeof(struct track));
-}
-
-static inline unsigned int size_from_object(const struct kmem_cache *s)
-{
-	return (s->flags & SLAB_RED_ZONE) ? s->size - s->red_left_pad : s->size;
-}
-
-static inline unsigned int get_orig_size(struct kmem_cache *s, void *object)
-{
-	return slub_debug_orig_size(s) ? *orig_size_ptr(s, object) : s->object_size;
-}
 
 void kmm_slab_set_orig_size(struct kmem_cache *s, void *object, unsigned int size)
 {
 	if (slub_debug_orig_size(s))
 		*orig_size_ptr(s, object) = min(size, s->object_size);
-}
-
-/* Jiffies for the tracks: milliseconds (HZ=1000) of the coarse monotonic
- * clock, which costs no system call and is only used for ages. */
-static inline unsigned long jiffies_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return (unsigned long)ts.tv_sec * 1000 + (unsigned long)ts.tv_nsec / 1000000;
 }
 
 static inline bool check_valid_pointer(struct kmem_cache *s, struct page *slab, void *object)
@@ -109,128 +54,6 @@ static inline bool check_valid_pointer(struct kmem_cache *s, struct page *slab, 
 static inline void set_counters(struct page *slab, union slab_counters c)
 {
 	__atomic_store_n(&slab->counters, c.counters, __ATOMIC_RELAXED);
-}
-
-/* ---- tracking (U) ----------------------------------------------------------------- */
-
-static __thread unsigned long stack_lo, stack_hi;
-static __thread int track_pid;
-
-/*
- * A frame-pointer walk (the tree builds with -fno-omit-frame-pointer):
- * much cheaper than the unwinder behind kmm_stack_trace_save, which
- * matters because U saves a stack at every allocation and free.  Frames
- * are followed only while they stay inside this thread's stack.
- */
-noinline __attribute__((no_sanitize("address")))
-static unsigned int save_stack_fp(unsigned long *store, unsigned int size, unsigned int skip)
-{
-	unsigned long *fp = __builtin_frame_address(0), span;
-	unsigned int n = 0;
-
-	if (!stack_hi) {
-		pthread_attr_t attr;
-		void *addr;
-		size_t len;
-
-		if (pthread_getattr_np(pthread_self(), &attr))
-			return 0;
-		pthread_attr_getstack(&attr, &addr, &len);
-		pthread_attr_destroy(&attr);
-		stack_lo = (unsigned long)addr;
-		stack_hi = stack_lo + len;
-	}
-	span = stack_hi - stack_lo - 16;
-	while (n < size) {
-		unsigned long *next, ret;
-
-		/* One compare for both bounds: fp in [stack_lo, stack_hi - 16]. */
-		if ((unsigned long)fp - stack_lo > span || ((unsigned long)fp & 7))
-			break;
-		next = (unsigned long *)fp[0];
-		ret = fp[1];
-		if (!ret)
-			break;
-		if (skip)
-			skip--;
-		else
-			store[n++] = ret;
-		if (next <= fp)
-			break;
-		fp = next;
-	}
-	return n;
-}
-
-/* Everything of a track but its stack. */
-static inline void set_track_update(struct track *p, unsigned long addr)
-{
-	if (unlikely(!track_pid))
-		track_pid = kmm_current_pid();
-	p->addr = addr;
-	p->cpu = kmm_this_cpu();
-	p->pid = track_pid;
-	p->when = jiffies_now();
-}
-
-/* The allocation's track: after the list_lock is dropped, as the kernel's
- * ___slab_alloc sets it.  The stack starts in the caller of the caller. */
-static noinline void set_track(struct kmem_cache *s, void *object, enum track_item alloc,
-			       unsigned long addr)
-{
-	struct track *p = get_track(s, object, alloc);
-
-	p->nr = save_stack_fp(p->addrs, TRACK_ADDRS_COUNT, 2);
-	set_track_update(p, addr);
-}
-
-/* A free's stack, saved before the list_lock is taken (the kernel's
- * set_track_prepare()), and stored with the rest under it. */
-struct track_stack {
-	unsigned int nr;
-	unsigned long addrs[TRACK_ADDRS_COUNT];
-};
-
-static void set_track_stack(struct kmem_cache *s, void *object, enum track_item alloc,
-			    unsigned long addr, const struct track_stack *st)
-{
-	struct track *p = get_track(s, object, alloc);
-
-	p->nr = st->nr;
-	memcpy(p->addrs, st->addrs, st->nr * sizeof(st->addrs[0]));
-	set_track_update(p, addr);
-}
-
-static void init_tracking(struct kmem_cache *s, void *object)
-{
-	if (s->flags & SLAB_STORE_USER)
-		memset(get_track(s, object, TRACK_ALLOC), 0, 2 * sizeof(struct track));
-}
-
-static void print_track(const char *s, struct track *t, unsigned long pr_time)
-{
-	char sym[KSYM_SYMBOL_LEN];
-
-	if (!t->addr)
-		return;
-	kmm_sprint_symbol(sym, t->addr);
-	pr_err("%s in %s age=%lu cpu=%u pid=%d\n", s, sym, pr_time - t->when, t->cpu, t->pid);
-	if (t->nr)
-		kmm_stack_trace_print(t->addrs, t->nr, 0);
-}
-
-void kmm_slab_print_tracking(struct kmem_cache *s, void *object)
-{
-	unsigned long pr_time = jiffies_now();
-	struct page *slab;
-
-	if (!(s->flags & SLAB_STORE_USER) || !object)
-		return;
-	slab = virt_to_slab(object);
-	if (!slab || slab->slab_cache != s || !kmm_slab_valid_pointer(s, slab, object))
-		return;
-	print_track("Allocated", get_track(s, object, TRACK_ALLOC), pr_time);
-	print_track("Freed", get_track(s, object, TRACK_FREE), pr_time);
 }
 
 /* ---- report building blocks --------------------------------------------------------- */
@@ -411,7 +234,7 @@ void kmm_debug_init_object(struct kmem_cache *s, void *object)
 {
 	if (s->flags & (SLAB_RED_ZONE | SLAB_POISON))
 		init_object(s, object, SLUB_RED_INACTIVE);
-	init_tracking(s, object);
+	kmm_slub_init_tracking(s, object);
 }
 
 /* setup_slab_debug(): the whole slab starts as POISON_INUSE. */
@@ -783,7 +606,7 @@ void *kmm_debug_slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long addr,
 		spin_unlock_irqrestore(&n->list_lock, flags);
 	}
 	if (s->flags & SLAB_STORE_USER)
-		set_track(s, object, TRACK_ALLOC, addr);
+		kmm_slub_set_alloc_track(s, object, addr);
 	if (unlikely(gfp & __GFP_ZERO))
 		memset(object, 0, get_orig_size(s, object));
 	return object;
@@ -821,7 +644,7 @@ static bool free_debug_processing(struct kmem_cache *s, struct kmem_cache_node *
 		goto out;
 	}
 	if (s->flags & SLAB_STORE_USER)
-		set_track_stack(s, object, TRACK_FREE, addr, st);
+		kmm_slub_set_free_track(s, object, addr, st);
 	trace(s, slab, object, 0);
 	init_object(s, object, SLUB_RED_INACTIVE);
 	return true;
@@ -840,7 +663,7 @@ void kmm_debug_slab_free(struct kmem_cache *s, struct page *slab, void *object, 
 	struct track_stack st;
 
 	/* The stack starts in the caller. */
-	st.nr = (s->flags & SLAB_STORE_USER) ? save_stack_fp(st.addrs, TRACK_ADDRS_COUNT, 1) : 0;
+	st.nr = (s->flags & SLAB_STORE_USER) ? kmm_slub_save_stack(st.addrs, TRACK_ADDRS_COUNT, 1) : 0;
 	spin_lock_irqsave(&n->list_lock, flags);
 	if (!free_debug_processing(s, n, slab, object, addr, &st)) {
 		spin_unlock_irqrestore(&n->list_lock, flags);

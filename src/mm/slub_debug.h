@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * slub_debug internals shared by slub_debug.c (checks, reports, the debug
+ * alloc and free paths, validation) and slub_track.c (U: the alloc and
+ * free tracks).  Hidden.  The object layout is described in slub_debug.c.
+ */
+#ifndef KMM_MM_SLUB_DEBUG_H
+#define KMM_MM_SLUB_DEBUG_H
+
+#include "mm/slab.h"
+
+#define POISON_INUSE		0x5a	/* padding, and slabs before use */
+#define POISON_FREE		0x6b	/* a free object */
+#define POISON_END		0xa5	/* its last byte */
+#define SLUB_RED_INACTIVE	0xbb	/* red zone of a free object */
+#define SLUB_RED_ACTIVE		0xcc	/* red zone of an allocated object */
+
+enum track_item { TRACK_ALLOC, TRACK_FREE };
+
+/* ---- layout helpers --------------------------------------------------------- */
+
+static inline bool freeptr_outside_object(const struct kmem_cache *s)
+{
+	return s->offset >= s->inuse;
+}
+
+/* Where the metadata after the free pointer starts (get_info_end()). */
+static inline unsigned int get_info_end(const struct kmem_cache *s)
+{
+	return freeptr_outside_object(s) ? s->inuse + (unsigned int)sizeof(void *) : s->inuse;
+}
+
+static inline struct track *get_track(struct kmem_cache *s, void *object, enum track_item alloc)
+{
+	return (struct track *)((char *)object + get_info_end(s)) + alloc;
+}
+
+static inline unsigned int *orig_size_ptr(struct kmem_cache *s, void *object)
+{
+	return (unsigned int *)((char *)object + get_info_end(s) + 2 * sizeof(struct track));
+}
+
+static inline unsigned int size_from_object(const struct kmem_cache *s)
+{
+	return (s->flags & SLAB_RED_ZONE) ? s->size - s->red_left_pad : s->size;
+}
+
+static inline unsigned int get_orig_size(struct kmem_cache *s, void *object)
+{
+	return slub_debug_orig_size(s) ? *orig_size_ptr(s, object) : s->object_size;
+}
+
+/* Where the object padding (POISON_INUSE) starts: after the metadata. */
+static inline unsigned int pad_bytes_offset(const struct kmem_cache *s)
+{
+	unsigned int off = get_info_end(s);
+
+	if (s->flags & SLAB_STORE_USER)
+		off += 2 * (unsigned int)sizeof(struct track);
+	if (slub_debug_orig_size(s))
+		off += sizeof(unsigned int);
+	return off;
+}
+
+/* ---- tracking (slub_track.c) -------------------------------------------------- */
+
+/* A free's stack, saved before the list_lock is taken (the kernel's
+ * set_track_prepare()), and stored with the rest under it. */
+struct track_stack {
+	unsigned int nr;
+	unsigned long addrs[TRACK_ADDRS_COUNT];
+};
+
+/* The return addresses of the caller's callers, skipping the first skip
+ * of them: a frame-pointer walk. */
+unsigned int kmm_slub_save_stack(unsigned long *store, unsigned int size, unsigned int skip);
+/* The allocation's track, with the stack from the caller's caller on. */
+void kmm_slub_set_alloc_track(struct kmem_cache *s, void *object, unsigned long addr);
+/* The free's track, with a stack saved before. */
+void kmm_slub_set_free_track(struct kmem_cache *s, void *object, unsigned long addr,
+			     const struct track_stack *st);
+void kmm_slub_init_tracking(struct kmem_cache *s, void *object);
+
+#endif /* KMM_MM_SLUB_DEBUG_H */
