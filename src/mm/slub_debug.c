@@ -245,21 +245,14 @@ void kmm_debug_setup_slab(struct kmem_cache *s, struct page *slab)
 }
 
 /*
- * How many objects fit in a slab of this order ((PAGE_SIZE << order) /
- * s->size): the cache's two orders have it in oo and min, which spares a
- * division at each allocation and free (when it fits in oo's 16 bits).
+ * How many objects fit in a slab of this order: (PAGE_SIZE << order) /
+ * s->size, as a multiplication by the cache's reciprocal_size (ceil(2^64
+ * / size)), exact for a dividend below 2^32 and a size below 2^32 (see
+ * freeptr_in_range() in slab.h).
  */
 static inline unsigned int order_objects(struct kmem_cache *s, unsigned int order)
 {
-	unsigned long length = PAGE_SIZE << order;
-
-	if ((length >> OO_SHIFT) < s->size) {
-		if (order == oo_order(s->oo))
-			return oo_objects(s->oo);
-		if (order == oo_order(s->min))
-			return oo_objects(s->min);
-	}
-	return (unsigned int)(length / s->size);
+	return (unsigned int)(((kmm_u128)(PAGE_SIZE << order) * s->reciprocal_size) >> 64);
 }
 
 static unsigned int max_objects(struct kmem_cache *s, struct page *slab)
@@ -269,12 +262,8 @@ static unsigned int max_objects(struct kmem_cache *s, struct page *slab)
 
 static int check_pad_bytes(struct kmem_cache *s, struct page *slab, u8 *p)
 {
-	unsigned int off = get_info_end(s);
+	unsigned int off = pad_bytes_offset(s);
 
-	if (s->flags & SLAB_STORE_USER)
-		off += 2 * (unsigned int)sizeof(struct track);
-	if (slub_debug_orig_size(s))
-		off += sizeof(unsigned int);
 	if (size_from_object(s) == off)
 		return 1;
 	return check_bytes_and_report(s, slab, p, "Object padding", p + off, POISON_INUSE,
@@ -310,7 +299,8 @@ static int slab_pad_check(struct kmem_cache *s, struct page *slab)
 	return 0;
 }
 
-static int check_object(struct kmem_cache *s, struct page *slab, void *object, u8 val)
+static noinline int check_object_report(struct kmem_cache *s, struct page *slab, void *object,
+					u8 val)
 {
 	u8 *p = object, *endobject = p + s->object_size;
 	int ret = 1;
@@ -364,7 +354,7 @@ static int check_object(struct kmem_cache *s, struct page *slab, void *object, u
 	return ret;
 }
 
-static int check_slab(struct kmem_cache *s, struct page *slab)
+static noinline int check_slab_report(struct kmem_cache *s, struct page *slab)
 {
 	union slab_counters c = slab_counters(slab);
 	unsigned int maxobj;
@@ -384,6 +374,78 @@ static int check_slab(struct kmem_cache *s, struct page *slab)
 	}
 	slab_pad_check(s, slab);
 	return 1;
+}
+
+/*
+ * The checks of check_slab() and check_object() as predicates, without
+ * reports, repairs or early exits: all that the common case (nothing
+ * wrong) costs.  When one fails, the reporting version runs every check
+ * again in the kernel's order, and its verdict is the one that counts.
+ */
+static __always_inline bool slab_ok(struct kmem_cache *s, struct page *slab)
+{
+	union slab_counters c = slab_counters(slab);
+	unsigned int order, objects, length, remainder;
+
+	if (unlikely(!PageSlab(slab)))
+		return false;
+	order = slab_order(slab);
+	objects = order_objects(s, order);
+	if (c.objects > min(objects, (unsigned int)MAX_OBJS_PER_PAGE) || c.inuse > c.objects)
+		return false;
+	if (!(s->flags & SLAB_POISON))
+		return true;
+	/* slab_pad_check() */
+	length = (unsigned int)(PAGE_SIZE << order);
+	remainder = length - objects * s->size;
+	return !remainder ||
+	       !kmm_memchr_inv((u8 *)slab_address(slab) + length - remainder, POISON_INUSE, remainder);
+}
+
+static __always_inline bool object_ok(struct kmem_cache *s, struct page *slab, u8 *p, u8 val)
+{
+	slab_flags_t flags = s->flags;
+	unsigned int size = s->object_size, start, pad;
+	bool ok = true;
+
+	if (flags & SLAB_RED_ZONE) {
+		/* The right red zone, from the end of the request with a
+		 * kmalloc red zone (the same value: one range). */
+		start = size;
+		if (val == SLUB_RED_ACTIVE && slub_debug_orig_size(s))
+			start = min(*orig_size_ptr(s, p), size);
+		ok = !kmm_memchr_inv(p - s->red_left_pad, val, s->red_left_pad);
+		ok &= !kmm_memchr_inv(p + start, val, s->inuse - start);
+	} else if ((flags & SLAB_POISON) && size < s->inuse) {
+		ok = !kmm_memchr_inv(p + size, POISON_INUSE, s->inuse - size);
+	}
+	if (flags & SLAB_POISON) {
+		if (val != SLUB_RED_ACTIVE && (flags & __OBJECT_POISON)) {
+			ok &= p[size - 1] == POISON_END;
+			ok &= !kmm_memchr_inv(p, POISON_FREE, size - 1);
+		}
+		pad = pad_bytes_offset(s);
+		if (pad != size_from_object(s))
+			ok &= !kmm_memchr_inv(p + pad, POISON_INUSE, size_from_object(s) - pad);
+	}
+	if (freeptr_outside_object(s) || val != SLUB_RED_ACTIVE)
+		ok &= check_valid_pointer(s, slab, get_freepointer(s, p));
+	return ok;
+}
+
+static __always_inline int check_slab(struct kmem_cache *s, struct page *slab)
+{
+	if (likely(slab_ok(s, slab)))
+		return 1;
+	return check_slab_report(s, slab);
+}
+
+static __always_inline int check_object(struct kmem_cache *s, struct page *slab, void *object,
+					u8 val)
+{
+	if (likely(object_ok(s, slab, object, val)))
+		return 1;
+	return check_object_report(s, slab, object, val);
 }
 
 static void quarantine_slab(struct kmem_cache_node *n, struct page *slab);
@@ -606,7 +668,7 @@ void *kmm_debug_slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long addr,
 		spin_unlock_irqrestore(&n->list_lock, flags);
 	}
 	if (s->flags & SLAB_STORE_USER)
-		kmm_slub_set_alloc_track(s, object, addr);
+		kmm_slub_set_alloc_track(s, object, addr, __builtin_frame_address(0));
 	if (unlikely(gfp & __GFP_ZERO))
 		memset(object, 0, get_orig_size(s, object));
 	return object;
@@ -662,8 +724,8 @@ void kmm_debug_slab_free(struct kmem_cache *s, struct page *slab, void *object, 
 	bool discard = false;
 	struct track_stack st;
 
-	/* The stack starts in the caller. */
-	st.nr = (s->flags & SLAB_STORE_USER) ? kmm_slub_save_stack(st.addrs, TRACK_ADDRS_COUNT, 1) : 0;
+	/* The stack starts with our return address. */
+	st.nr = (s->flags & SLAB_STORE_USER) ? kmm_slub_save_stack(__builtin_frame_address(0), st.addrs) : 0;
 	spin_lock_irqsave(&n->list_lock, flags);
 	if (!free_debug_processing(s, n, slab, object, addr, &st)) {
 		spin_unlock_irqrestore(&n->list_lock, flags);

@@ -71,11 +71,13 @@ struct track_stack {
 	unsigned long addrs[TRACK_ADDRS_COUNT];
 };
 
-/* The return addresses of the caller's callers, skipping the first skip
- * of them: a frame-pointer walk. */
-unsigned int kmm_slub_save_stack(unsigned long *store, unsigned int size, unsigned int skip);
-/* The allocation's track, with the stack from the caller's caller on. */
-void kmm_slub_set_alloc_track(struct kmem_cache *s, void *object, unsigned long addr);
+/* The return addresses of the frames from frame (a caller's
+ * __builtin_frame_address(0)) up, at most TRACK_ADDRS_COUNT: the first is
+ * that caller's return address. */
+unsigned int kmm_slub_save_stack(const void *frame, unsigned long *store);
+/* The allocation's track, with the stack from frame up. */
+void kmm_slub_set_alloc_track(struct kmem_cache *s, void *object, unsigned long addr,
+			      const void *frame);
 /* The free's track, with a stack saved before. */
 void kmm_slub_set_free_track(struct kmem_cache *s, void *object, unsigned long addr,
 			     const struct track_stack *st);

@@ -37,9 +37,11 @@ static inline unsigned long ror64(unsigned long x, unsigned int n)
 	return (x >> n) | (x << (64 - n));
 }
 
-/* This thread's stack: [stack_lo, stack_lo + stack_span + 16), 8-aligned. */
-static __thread unsigned long stack_lo, stack_span;
-static __thread int track_pid;
+/* This thread's stack: [stack_lo, stack_lo + stack_span + 16), 8-aligned.
+ * Initial-exec TLS: a load from %fs, not a __tls_get_addr() call. */
+#define TLS_IE __attribute__((tls_model("initial-exec")))
+static __thread unsigned long stack_lo TLS_IE, stack_span TLS_IE;
+static __thread int track_pid TLS_IE;
 
 static noinline bool find_stack_bounds(void)
 {
@@ -64,47 +66,47 @@ static noinline bool find_stack_bounds(void)
 /*
  * A frame-pointer walk (the tree builds with -fno-omit-frame-pointer):
  * much cheaper than the unwinder behind kmm_stack_trace_save, which
- * matters because U saves a stack at every allocation and free.  Frames
- * are followed only while they stay inside this thread's stack, 8-byte
- * aligned, and go up.  One compare checks all three bounds: fp - stack_lo
- * rotated right by 3 moves a misaligned low part into the top bits, which
- * then exceed stack_span / 8 as an out-of-range offset does (stack_lo and
- * stack_span are multiples of 8).
+ * matters because U saves a stack at every allocation and free.  It
+ * starts at the frame the caller passes (its own, so the first entry is
+ * the caller's return address), and follows frames only while they stay
+ * inside this thread's stack, 8-byte aligned, and go up.  One compare
+ * checks all three bounds: fp - stack_lo rotated right by 3 moves a
+ * misaligned low part into the top bits, which then exceed stack_span /
+ * 8 as an out-of-range offset does (stack_lo and stack_span are
+ * multiples of 8).  A leaf function: the first walk of a thread, which
+ * finds the stack's bounds, is a tail call.
  */
-noinline __attribute__((no_sanitize("address")))
-unsigned int kmm_slub_save_stack(unsigned long *store, unsigned int size, unsigned int skip)
+__attribute__((no_sanitize("address")))
+static unsigned int walk_frames(const unsigned long *fp, unsigned long *store)
 {
-	const unsigned long *fp = __builtin_frame_address(0), *next;
-	unsigned long lo = stack_lo, limit = stack_span >> 3, ret;
-	unsigned int n = 0;
+	unsigned long lo = stack_lo, limit = stack_span >> 3, ret, *out = store;
+	const unsigned long *next;
 
-	if (unlikely(!limit)) {
-		if (!find_stack_bounds())
-			return 0;
-		lo = stack_lo;
-		limit = stack_span >> 3;
-	}
-#define FRAME_OK(fp) (ror64((unsigned long)(fp) - lo, 3) <= limit)
-	for (; skip; skip--) {
-		if (!FRAME_OK(fp) || !fp[1])
-			return 0;
-		next = (const unsigned long *)fp[0];
-		if (next <= fp)
-			return 0;
-		fp = next;
-	}
-	while (n < size && FRAME_OK(fp)) {
+	while (ror64((unsigned long)fp - lo, 3) <= limit) {
 		ret = fp[1];
 		next = (const unsigned long *)fp[0];
 		if (!ret)
 			break;
-		store[n++] = ret;
-		if (next <= fp)
+		*out++ = ret;
+		if (out == store + TRACK_ADDRS_COUNT || next <= fp)
 			break;
 		fp = next;
 	}
-#undef FRAME_OK
-	return n;
+	return (unsigned int)(out - store);
+}
+
+static noinline unsigned int save_stack_first(const void *frame, unsigned long *store)
+{
+	if (!find_stack_bounds())
+		return 0;
+	return walk_frames(frame, store);
+}
+
+unsigned int kmm_slub_save_stack(const void *frame, unsigned long *store)
+{
+	if (unlikely(!stack_span))
+		return save_stack_first(frame, store);
+	return walk_frames(frame, store);
 }
 
 /* Everything of a track but its stack (set_track_update()). */
@@ -119,12 +121,13 @@ static inline void set_track_update(struct track *p, unsigned long addr)
 }
 
 /* The allocation's track: after the list_lock is dropped, as the kernel's
- * ___slab_alloc sets it.  The stack starts in the caller of the caller. */
-noinline void kmm_slub_set_alloc_track(struct kmem_cache *s, void *object, unsigned long addr)
+ * ___slab_alloc sets it.  frame: the allocator's, as for kmm_slub_save_stack. */
+void kmm_slub_set_alloc_track(struct kmem_cache *s, void *object, unsigned long addr,
+			      const void *frame)
 {
 	struct track *p = get_track(s, object, TRACK_ALLOC);
 
-	p->nr = kmm_slub_save_stack(p->addrs, TRACK_ADDRS_COUNT, 2);
+	p->nr = kmm_slub_save_stack(frame, p->addrs);
 	set_track_update(p, addr);
 }
 
