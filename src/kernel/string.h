@@ -101,4 +101,35 @@ static inline void *kmm_memchr_inv(const void *start, int c, size_t bytes)
 	return NULL;
 }
 
+/*
+ * memset() for slub_debug's red zones and small objects' poison: 8 to 16
+ * bytes in two word stores, 17 to 64 (SSE2) in four vector stores that
+ * overlap as kmm_memchr_inv's loads do; anything else is memset's.
+ */
+static inline void kmm_memset_small(void *start, int c, size_t bytes)
+{
+	unsigned char *p = start;
+	uint64_t pattern;
+
+#ifdef KMM_STRING_SSE2
+	if (bytes > 16 && bytes <= 64) {
+		const __m128i pat = _mm_set1_epi8((char)c);
+		size_t last = bytes - 16, o1 = last < 16 ? last : 16, o2 = last < 32 ? last : 32;
+
+		_mm_storeu_si128((__m128i *)(void *)p, pat);
+		_mm_storeu_si128((__m128i *)(void *)(p + o1), pat);
+		_mm_storeu_si128((__m128i *)(void *)(p + o2), pat);
+		_mm_storeu_si128((__m128i *)(void *)(p + last), pat);
+		return;
+	}
+#endif
+	if (bytes < 8 || bytes > 16) {
+		memset(p, c, bytes);
+		return;
+	}
+	pattern = 0x0101010101010101ULL * (unsigned char)c;
+	memcpy(p, &pattern, sizeof(pattern));
+	memcpy(p + bytes - 8, &pattern, sizeof(pattern));
+}
+
 #endif /* KMM_KERNEL_STRING_H */

@@ -40,10 +40,15 @@
 
 #define MAP_LONGS(n) (((n) + BITS_PER_LONG - 1) / BITS_PER_LONG)
 
-void kmm_slab_set_orig_size(struct kmem_cache *s, void *object, unsigned int size)
+static inline void set_orig_size(struct kmem_cache *s, void *object, unsigned int size)
 {
 	if (slub_debug_orig_size(s))
 		*orig_size_ptr(s, object) = min(size, s->object_size);
+}
+
+void kmm_slab_set_orig_size(struct kmem_cache *s, void *object, unsigned int size)
+{
+	set_orig_size(s, object, size);
 }
 
 static inline bool check_valid_pointer(struct kmem_cache *s, struct page *slab, void *object)
@@ -201,7 +206,7 @@ static void init_object(struct kmem_cache *s, void *object, u8 val)
 		}
 	}
 	if (s->flags & __OBJECT_POISON) {
-		memset(p, POISON_FREE, poison_size - 1);
+		kmm_memset_small(p, POISON_FREE, poison_size - 1);
 		p[poison_size - 1] = POISON_END;
 	}
 	if (s->flags & SLAB_RED_ZONE)
@@ -377,12 +382,35 @@ static noinline int check_slab_report(struct kmem_cache *s, struct page *slab)
 }
 
 /*
+ * A slab's objects, [base, end): what check_valid_pointer() computes,
+ * computed once per allocation or free.
+ */
+struct slab_span {
+	unsigned long base, end;
+};
+
+static __always_inline struct slab_span get_slab_span(struct kmem_cache *s, struct page *slab)
+{
+	struct slab_span sp;
+
+	sp.base = slab_obj_base(s, slab);
+	sp.end = sp.base + (unsigned long)slab_counters(slab).objects * s->size;
+	return sp;
+}
+
+/* check_valid_pointer(): NULL or an object start. */
+static __always_inline bool span_valid(struct kmem_cache *s, struct slab_span sp, const void *p)
+{
+	return freeptr_in_range(s, sp.base, sp.end, p);
+}
+
+/*
  * The checks of check_slab() and check_object() as predicates, without
  * reports, repairs or early exits: all that the common case (nothing
  * wrong) costs.  When one fails, the reporting version runs every check
  * again in the kernel's order, and its verdict is the one that counts.
  */
-static __always_inline bool slab_ok(struct kmem_cache *s, struct page *slab)
+static __always_inline bool slab_ok(struct kmem_cache *s, struct page *slab, struct slab_span sp)
 {
 	union slab_counters c = slab_counters(slab);
 	unsigned int order, objects, length, remainder;
@@ -399,10 +427,11 @@ static __always_inline bool slab_ok(struct kmem_cache *s, struct page *slab)
 	length = (unsigned int)(PAGE_SIZE << order);
 	remainder = length - objects * s->size;
 	return !remainder ||
-	       !kmm_memchr_inv((u8 *)slab_address(slab) + length - remainder, POISON_INUSE, remainder);
+	       !kmm_memchr_inv((u8 *)(sp.base - s->red_left_pad) + length - remainder, POISON_INUSE,
+			       remainder);
 }
 
-static __always_inline bool object_ok(struct kmem_cache *s, struct page *slab, u8 *p, u8 val)
+static __always_inline bool object_ok(struct kmem_cache *s, struct slab_span sp, u8 *p, u8 val)
 {
 	slab_flags_t flags = s->flags;
 	unsigned int size = s->object_size, start, pad;
@@ -429,23 +458,34 @@ static __always_inline bool object_ok(struct kmem_cache *s, struct page *slab, u
 			ok &= !kmm_memchr_inv(p + pad, POISON_INUSE, size_from_object(s) - pad);
 	}
 	if (freeptr_outside_object(s) || val != SLUB_RED_ACTIVE)
-		ok &= check_valid_pointer(s, slab, get_freepointer(s, p));
+		ok &= span_valid(s, sp, get_freepointer(s, p));
 	return ok;
 }
 
-static __always_inline int check_slab(struct kmem_cache *s, struct page *slab)
+static __always_inline int check_slab_span(struct kmem_cache *s, struct page *slab,
+					   struct slab_span sp)
 {
-	if (likely(slab_ok(s, slab)))
+	if (likely(slab_ok(s, slab, sp)))
 		return 1;
 	return check_slab_report(s, slab);
 }
 
-static __always_inline int check_object(struct kmem_cache *s, struct page *slab, void *object,
-					u8 val)
+static __always_inline int check_object_span(struct kmem_cache *s, struct page *slab,
+					     struct slab_span sp, void *object, u8 val)
 {
-	if (likely(object_ok(s, slab, object, val)))
+	if (likely(object_ok(s, sp, object, val)))
 		return 1;
 	return check_object_report(s, slab, object, val);
+}
+
+static inline int check_slab(struct kmem_cache *s, struct page *slab)
+{
+	return check_slab_span(s, slab, get_slab_span(s, slab));
+}
+
+static inline int check_object(struct kmem_cache *s, struct page *slab, void *object, u8 val)
+{
+	return check_object_span(s, slab, get_slab_span(s, slab), object, val);
 }
 
 static void quarantine_slab(struct kmem_cache_node *n, struct page *slab);
@@ -515,25 +555,26 @@ static void trace(struct kmem_cache *s, struct page *slab, void *object, int all
 
 /* ---- the debug allocation and free paths ----------------------------------------- */
 
-static bool alloc_debug_processing(struct kmem_cache *s, struct page *slab, void *object,
-				   unsigned int orig_size)
+static __always_inline bool alloc_debug_processing(struct kmem_cache *s, struct page *slab,
+						   struct slab_span sp, void *object,
+						   unsigned int orig_size)
 {
 	bool poisoned = false;
 
 	if (s->flags & SLAB_CONSISTENCY_CHECKS) {
-		if (!check_slab(s, slab))
+		if (!check_slab_span(s, slab, sp))
 			goto bad;
-		if (!check_valid_pointer(s, slab, object)) {
+		if (unlikely(!span_valid(s, sp, object))) {
 			object_err(s, slab, object, "Freelist Pointer check fails");
 			goto bad;
 		}
-		if (!check_object(s, slab, object, SLUB_RED_INACTIVE))
+		if (!check_object_span(s, slab, sp, object, SLUB_RED_INACTIVE))
 			goto bad;
 		/* check_object() found the free poison intact. */
 		poisoned = !!(s->flags & __OBJECT_POISON);
 	}
 	trace(s, slab, object, 1);
-	kmm_slab_set_orig_size(s, object, orig_size);
+	set_orig_size(s, object, orig_size);
 	if (poisoned)
 		init_poisoned_object(s, object, SLUB_RED_ACTIVE);
 	else
@@ -577,6 +618,7 @@ static void *alloc_single(struct kmem_cache *s, struct kmem_cache_node *n, struc
 			  unsigned int orig_size)
 {
 	void *object = slab->freelist, *next;
+	struct slab_span sp;
 	union slab_counters c;
 
 	if (unlikely(!object)) {
@@ -585,11 +627,12 @@ static void *alloc_single(struct kmem_cache *s, struct kmem_cache_node *n, struc
 	}
 	/* The free pointer first: the debug processing may overwrite it. */
 	next = get_freepointer(s, object);
-	if (!alloc_debug_processing(s, slab, object, orig_size)) {
+	sp = get_slab_span(s, slab);
+	if (!alloc_debug_processing(s, slab, sp, object, orig_size)) {
 		mark_all_used(s, n, slab);
 		return NULL;
 	}
-	if (unlikely(!check_valid_pointer(s, slab, next))) {
+	if (unlikely(!span_valid(s, sp, next))) {
 		kmm_report_lock();
 		kmm_slab_bug(s, "Freechain corrupt");
 		kmm_print_slab_info(slab);
@@ -643,7 +686,7 @@ void *kmm_debug_slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long addr,
 	struct page *slab;
 	void *object;
 
-	if (kmm_should_failslab(s, gfp))
+	if (unlikely(s->flags & SLAB_FAILSLAB) && kmm_should_failslab(s, gfp))
 		return NULL;
 	object = alloc_from_node(s, get_node(s, local), orig_size);
 	for_each_online_node(nid) {
@@ -678,10 +721,13 @@ static bool free_debug_processing(struct kmem_cache *s, struct kmem_cache_node *
 				  struct page *slab, void *object, unsigned long addr,
 				  const struct track_stack *st)
 {
+	struct slab_span sp;
+
 	if (s->flags & SLAB_CONSISTENCY_CHECKS) {
-		if (!check_slab(s, slab))
+		sp = get_slab_span(s, slab);
+		if (!check_slab_span(s, slab, sp))
 			goto out;
-		if (!check_valid_pointer(s, slab, object)) {
+		if (unlikely(!span_valid(s, sp, object))) {
 			kmm_slab_err(s, slab, "Invalid object pointer 0x%016lx", (unsigned long)object);
 			goto out;
 		}
@@ -692,12 +738,14 @@ static bool free_debug_processing(struct kmem_cache *s, struct kmem_cache_node *
 		 */
 		if (!((s->flags & SLAB_RED_ZONE) && s->red_left_pad >= sizeof(long) &&
 		      *(unsigned long *)((u8 *)object - sizeof(long)) ==
-			      0x0101010101010101UL * SLUB_RED_ACTIVE) &&
-		    on_freelist(s, n, slab, object)) {
-			object_err(s, slab, object, "Object already free");
-			goto out;
+			      0x0101010101010101UL * SLUB_RED_ACTIVE)) {
+			if (on_freelist(s, n, slab, object)) {
+				object_err(s, slab, object, "Object already free");
+				goto out;
+			}
+			sp = get_slab_span(s, slab);	/* it may have fixed the count */
 		}
-		if (!check_object(s, slab, object, SLUB_RED_ACTIVE))
+		if (!check_object_span(s, slab, sp, object, SLUB_RED_ACTIVE))
 			goto out;
 	} else if (unlikely(slab->freelist == object)) {
 		/* The hardened free pointer's naive double-free check. */

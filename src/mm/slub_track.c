@@ -135,9 +135,11 @@ void kmm_slub_set_free_track(struct kmem_cache *s, void *object, unsigned long a
 			     const struct track_stack *st)
 {
 	struct track *p = get_track(s, object, TRACK_FREE);
+	unsigned int i;
 
 	p->nr = st->nr;
-	memcpy(p->addrs, st->addrs, st->nr * sizeof(st->addrs[0]));
+	for (i = 0; i < st->nr; i++)	/* a few words: no memcpy() call */
+		p->addrs[i] = st->addrs[i];
 	set_track_update(p, addr);
 }
 
