@@ -431,6 +431,19 @@ static __always_inline bool slab_ok(struct kmem_cache *s, struct page *slab, str
 			       remainder);
 }
 
+/* Are the n bytes at p all val?  A word (most red zones and padding
+ * words) is one compare. */
+static __always_inline bool range_is(const u8 *p, u8 val, unsigned int n)
+{
+	u64 w;
+
+	if (likely(n == sizeof(u64))) {
+		memcpy(&w, p, sizeof(w));
+		return w == 0x0101010101010101ULL * val;
+	}
+	return !kmm_memchr_inv(p, val, n);
+}
+
 static __always_inline bool object_ok(struct kmem_cache *s, struct slab_span sp, u8 *p, u8 val)
 {
 	slab_flags_t flags = s->flags;
@@ -443,10 +456,10 @@ static __always_inline bool object_ok(struct kmem_cache *s, struct slab_span sp,
 		start = size;
 		if (val == SLUB_RED_ACTIVE && slub_debug_orig_size(s))
 			start = min(*orig_size_ptr(s, p), size);
-		ok = !kmm_memchr_inv(p - s->red_left_pad, val, s->red_left_pad);
-		ok &= !kmm_memchr_inv(p + start, val, s->inuse - start);
+		ok = range_is(p - s->red_left_pad, val, s->red_left_pad);
+		ok &= range_is(p + start, val, s->inuse - start);
 	} else if ((flags & SLAB_POISON) && size < s->inuse) {
-		ok = !kmm_memchr_inv(p + size, POISON_INUSE, s->inuse - size);
+		ok = range_is(p + size, POISON_INUSE, s->inuse - size);
 	}
 	if (flags & SLAB_POISON) {
 		if (val != SLUB_RED_ACTIVE && (flags & __OBJECT_POISON)) {
@@ -455,7 +468,7 @@ static __always_inline bool object_ok(struct kmem_cache *s, struct slab_span sp,
 		}
 		pad = pad_bytes_offset(s);
 		if (pad != size_from_object(s))
-			ok &= !kmm_memchr_inv(p + pad, POISON_INUSE, size_from_object(s) - pad);
+			ok &= range_is(p + pad, POISON_INUSE, size_from_object(s) - pad);
 	}
 	if (freeptr_outside_object(s) || val != SLUB_RED_ACTIVE)
 		ok &= span_valid(s, sp, get_freepointer(s, p));
