@@ -786,7 +786,8 @@ void kmm_debug_slab_free(struct kmem_cache *s, struct page *slab, void *object, 
 	struct track_stack st;
 
 	/* The stack starts with our return address. */
-	st.nr = (s->flags & SLAB_STORE_USER) ? kmm_slub_save_stack(__builtin_frame_address(0), st.addrs) : 0;
+	if (s->flags & SLAB_STORE_USER)
+		kmm_slub_prepare_free_track(__builtin_frame_address(0), &st);
 	spin_lock_irqsave(&n->list_lock, flags);
 	if (!free_debug_processing(s, n, slab, object, addr, &st)) {
 		spin_unlock_irqrestore(&n->list_lock, flags);

@@ -64,10 +64,12 @@ static inline unsigned int pad_bytes_offset(const struct kmem_cache *s)
 
 /* ---- tracking (slub_track.c) -------------------------------------------------- */
 
-/* A free's stack, saved before the list_lock is taken (the kernel's
- * set_track_prepare()), and stored with the rest under it. */
+/* A free's stack, CPU and time, taken before the list_lock is (the
+ * kernel's set_track_prepare()), and stored with the rest under it. */
 struct track_stack {
 	unsigned int nr;
+	int cpu;
+	unsigned long when;
 	unsigned long addrs[TRACK_ADDRS_COUNT];
 };
 
@@ -78,7 +80,9 @@ unsigned int kmm_slub_save_stack(const void *frame, unsigned long *store);
 /* The allocation's track, with the stack from frame up. */
 void kmm_slub_set_alloc_track(struct kmem_cache *s, void *object, unsigned long addr,
 			      const void *frame);
-/* The free's track, with a stack saved before. */
+/* Fill st for a free whose allocator's frame is frame. */
+void kmm_slub_prepare_free_track(const void *frame, struct track_stack *st);
+/* The free's track, from st. */
 void kmm_slub_set_free_track(struct kmem_cache *s, void *object, unsigned long addr,
 			     const struct track_stack *st);
 void kmm_slub_init_tracking(struct kmem_cache *s, void *object);

@@ -7,9 +7,10 @@
  *
  * The stack is saved inline in the track (no stack depot) by a
  * frame-pointer walk.  As in the kernel it is taken outside list_lock: a
- * free's before it (set_track_prepare()), then copied into the track under
- * it together with the rest (set_track_update()); an allocation's after
- * the lock is dropped (___slab_alloc's set_track()).
+ * free's before it (set_track_prepare()), with the CPU and the time, then
+ * copied into the track under it together with the caller and the thread
+ * (set_track_update()); an allocation's after the lock is dropped
+ * (___slab_alloc's set_track()).
  *
  * Jiffies: milliseconds since boot (HZ=1000), for the tracks' age.
  */
@@ -109,15 +110,11 @@ unsigned int kmm_slub_save_stack(const void *frame, unsigned long *store)
 	return walk_frames(frame, store);
 }
 
-/* Everything of a track but its stack (set_track_update()). */
-static inline void set_track_update(struct track *p, unsigned long addr)
+static inline int current_pid(void)
 {
 	if (unlikely(!track_pid))
 		track_pid = kmm_current_pid();
-	p->addr = addr;
-	p->cpu = kmm_this_cpu();
-	p->pid = track_pid;
-	p->when = jiffies_now();
+	return track_pid;
 }
 
 /* The allocation's track: after the list_lock is dropped, as the kernel's
@@ -128,7 +125,22 @@ void kmm_slub_set_alloc_track(struct kmem_cache *s, void *object, unsigned long 
 	struct track *p = get_track(s, object, TRACK_ALLOC);
 
 	p->nr = kmm_slub_save_stack(frame, p->addrs);
-	set_track_update(p, addr);
+	p->addr = addr;
+	p->cpu = kmm_this_cpu();
+	p->pid = current_pid();
+	p->when = jiffies_now();
+}
+
+/*
+ * The free's stack, and its CPU and time (what the kernel's
+ * set_track_update() reads under the lock: CPU and jiffies cannot change
+ * in between there, and the same millisecond is all that an age shows).
+ */
+void kmm_slub_prepare_free_track(const void *frame, struct track_stack *st)
+{
+	st->nr = kmm_slub_save_stack(frame, st->addrs);
+	st->cpu = kmm_this_cpu();
+	st->when = jiffies_now();
 }
 
 void kmm_slub_set_free_track(struct kmem_cache *s, void *object, unsigned long addr,
@@ -137,10 +149,13 @@ void kmm_slub_set_free_track(struct kmem_cache *s, void *object, unsigned long a
 	struct track *p = get_track(s, object, TRACK_FREE);
 	unsigned int i;
 
+	p->addr = addr;
 	p->nr = st->nr;
+	p->cpu = st->cpu;
+	p->pid = current_pid();
+	p->when = st->when;
 	for (i = 0; i < st->nr; i++)	/* a few words: no memcpy() call */
 		p->addrs[i] = st->addrs[i];
-	set_track_update(p, addr);
 }
 
 void kmm_slub_init_tracking(struct kmem_cache *s, void *object)
