@@ -242,6 +242,20 @@ void kmm_debug_init_object(struct kmem_cache *s, void *object)
 	kmm_slub_init_tracking(s, object);
 }
 
+void kmm_debug_cache_layout(struct kmem_cache *s)
+{
+	unsigned int off;
+
+	off = freeptr_outside_object(s) ? s->inuse + (unsigned int)sizeof(void *) : s->inuse;
+	s->debug_info_end = off;
+	if (s->flags & SLAB_STORE_USER)
+		off += 2 * (unsigned int)sizeof(struct track);
+	if (slub_debug_orig_size(s))
+		off += sizeof(unsigned int);
+	s->debug_pad_off = off;
+	s->debug_pad_len = size_from_object(s) - off;
+}
+
 /* setup_slab_debug(): the whole slab starts as POISON_INUSE. */
 void kmm_debug_setup_slab(struct kmem_cache *s, struct page *slab)
 {
@@ -267,12 +281,10 @@ static unsigned int max_objects(struct kmem_cache *s, struct page *slab)
 
 static int check_pad_bytes(struct kmem_cache *s, struct page *slab, u8 *p)
 {
-	unsigned int off = pad_bytes_offset(s);
-
-	if (size_from_object(s) == off)
+	if (!s->debug_pad_len)
 		return 1;
-	return check_bytes_and_report(s, slab, p, "Object padding", p + off, POISON_INUSE,
-				      size_from_object(s) - off);
+	return check_bytes_and_report(s, slab, p, "Object padding", p + s->debug_pad_off,
+				      POISON_INUSE, s->debug_pad_len);
 }
 
 /* The bytes after the last object (slab_pad_check()). */
@@ -447,7 +459,7 @@ static __always_inline bool range_is(const u8 *p, u8 val, unsigned int n)
 static __always_inline bool object_ok(struct kmem_cache *s, struct slab_span sp, u8 *p, u8 val)
 {
 	slab_flags_t flags = s->flags;
-	unsigned int size = s->object_size, start, pad;
+	unsigned int size = s->object_size, start;
 	bool ok = true;
 
 	if (flags & SLAB_RED_ZONE) {
@@ -466,9 +478,8 @@ static __always_inline bool object_ok(struct kmem_cache *s, struct slab_span sp,
 			ok &= p[size - 1] == POISON_END;
 			ok &= !kmm_memchr_inv(p, POISON_FREE, size - 1);
 		}
-		pad = pad_bytes_offset(s);
-		if (pad != size_from_object(s))
-			ok &= range_is(p + pad, POISON_INUSE, size_from_object(s) - pad);
+		if (s->debug_pad_len)
+			ok &= range_is(p + s->debug_pad_off, POISON_INUSE, s->debug_pad_len);
 	}
 	if (freeptr_outside_object(s) || val != SLUB_RED_ACTIVE)
 		ok &= span_valid(s, sp, get_freepointer(s, p));

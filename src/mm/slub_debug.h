@@ -24,10 +24,11 @@ static inline bool freeptr_outside_object(const struct kmem_cache *s)
 	return s->offset >= s->inuse;
 }
 
-/* Where the metadata after the free pointer starts (get_info_end()). */
+/* Where the metadata after the free pointer starts (get_info_end()):
+ * computed with the sizes (kmm_debug_cache_layout()). */
 static inline unsigned int get_info_end(const struct kmem_cache *s)
 {
-	return freeptr_outside_object(s) ? s->inuse + (unsigned int)sizeof(void *) : s->inuse;
+	return s->debug_info_end;
 }
 
 static inline struct track *get_track(struct kmem_cache *s, void *object, enum track_item alloc)
@@ -53,13 +54,7 @@ static inline unsigned int get_orig_size(struct kmem_cache *s, void *object)
 /* Where the object padding (POISON_INUSE) starts: after the metadata. */
 static inline unsigned int pad_bytes_offset(const struct kmem_cache *s)
 {
-	unsigned int off = get_info_end(s);
-
-	if (s->flags & SLAB_STORE_USER)
-		off += 2 * (unsigned int)sizeof(struct track);
-	if (slub_debug_orig_size(s))
-		off += sizeof(unsigned int);
-	return off;
+	return s->debug_pad_off;
 }
 
 /* ---- tracking (slub_track.c) -------------------------------------------------- */
