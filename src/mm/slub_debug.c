@@ -242,6 +242,8 @@ void kmm_debug_init_object(struct kmem_cache *s, void *object)
 	kmm_slub_init_tracking(s, object);
 }
 
+/* With the sizes (calculate_sizes()): where the tracks and the object
+ * padding are, which every check and track would compute again. */
 void kmm_debug_cache_layout(struct kmem_cache *s)
 {
 	unsigned int off;
