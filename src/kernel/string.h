@@ -6,7 +6,8 @@
  * bytes) that is not c, or NULL when they all are (memchr_inv()).
  * slub_debug checks every red zone, poison and padding byte of an
  * object, and a slab's end padding, at each allocation and free: 8 to 16
- * bytes (a red zone, a padding word) are two inline word loads; longer
+ * bytes (a red zone, a padding word) are two inline word loads, 17 to 64
+ * four inline vector loads (SSE2) that only say whether all match; longer
  * ranges go to kmm___memchr_inv (string.c), 32 bytes at a time with AVX2
  * (when the CPU has it), else 16 with SSE2, else 8 at a time as
  * lib/string.c's.  Loads are unaligned and never leave the range: a
@@ -54,7 +55,10 @@ static inline unsigned int kmm_first_nonzero_byte(uint64_t x)
 
 void *kmm___memchr_inv(const void *start, int c, size_t bytes);
 
-/* Inline for 8 to 16 bytes (red zones, padding words): two loads. */
+#define likely_kmm_string(x)	__builtin_expect(!!(x), 1)
+
+/* Inline for 8 to 16 bytes (red zones, padding words): two loads; with
+ * SSE2, 17 to 64 bytes (a small object's poison) in four vector loads. */
 static inline void *kmm_memchr_inv(const void *start, int c, size_t bytes)
 {
 	const unsigned char *p = start;
@@ -67,6 +71,23 @@ static inline void *kmm_memchr_inv(const void *start, int c, size_t bytes)
 				return (void *)p;
 		return NULL;
 	}
+#ifdef KMM_STRING_SSE2
+	if (bytes > 16 && bytes <= 64) {
+		/* Four 16-byte loads at 0, min(16, n - 16), min(32, n - 16) and
+		 * n - 16 cover the range; a miss is located out of line. */
+		const __m128i pat = _mm_set1_epi8((char)c);
+		size_t last = bytes - 16, o1 = last < 16 ? last : 16, o2 = last < 32 ? last : 32;
+		__m128i eq = _mm_and_si128(
+			_mm_and_si128(_mm_cmpeq_epi8(kmm_load128(p), pat),
+				      _mm_cmpeq_epi8(kmm_load128(p + o1), pat)),
+			_mm_and_si128(_mm_cmpeq_epi8(kmm_load128(p + o2), pat),
+				      _mm_cmpeq_epi8(kmm_load128(p + last), pat)));
+
+		if (likely_kmm_string(_mm_movemask_epi8(eq) == 0xffff))
+			return NULL;
+		return kmm___memchr_inv(start, c, bytes);
+	}
+#endif
 	if (bytes < 8 || bytes > 16)
 		return kmm___memchr_inv(start, c, bytes);
 	pattern = 0x0101010101010101ULL * (unsigned char)c;
@@ -78,6 +99,37 @@ static inline void *kmm_memchr_inv(const void *start, int c, size_t bytes)
 	if (x)
 		return (void *)(p + kmm_first_nonzero_byte(x));
 	return NULL;
+}
+
+/*
+ * memset() for slub_debug's red zones and small objects' poison: 8 to 16
+ * bytes in two word stores, 17 to 64 (SSE2) in four vector stores that
+ * overlap as kmm_memchr_inv's loads do; anything else is memset's.
+ */
+static inline void kmm_memset_small(void *start, int c, size_t bytes)
+{
+	unsigned char *p = start;
+	uint64_t pattern;
+
+#ifdef KMM_STRING_SSE2
+	if (bytes > 16 && bytes <= 64) {
+		const __m128i pat = _mm_set1_epi8((char)c);
+		size_t last = bytes - 16, o1 = last < 16 ? last : 16, o2 = last < 32 ? last : 32;
+
+		_mm_storeu_si128((__m128i *)(void *)p, pat);
+		_mm_storeu_si128((__m128i *)(void *)(p + o1), pat);
+		_mm_storeu_si128((__m128i *)(void *)(p + o2), pat);
+		_mm_storeu_si128((__m128i *)(void *)(p + last), pat);
+		return;
+	}
+#endif
+	if (bytes < 8 || bytes > 16) {
+		memset(p, c, bytes);
+		return;
+	}
+	pattern = 0x0101010101010101ULL * (unsigned char)c;
+	memcpy(p, &pattern, sizeof(pattern));
+	memcpy(p + bytes - 8, &pattern, sizeof(pattern));
 }
 
 #endif /* KMM_KERNEL_STRING_H */

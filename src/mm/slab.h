@@ -128,6 +128,11 @@ struct kmem_cache {
 	struct list_head list;		/* slab_caches */
 	unsigned long random;		/* freelist pointer hardening */
 	u64 reciprocal_size;		/* ceil(2^64 / size): divisibility test */
+	/* slub_debug's layout (kmm_debug_cache_layout(), with the sizes). */
+	unsigned int debug_info_end;	/* get_info_end(): the tracks */
+	unsigned int debug_pad_off;	/* the object padding (POISON_INUSE) ... */
+	unsigned int debug_pad_len;	/* ... and its length */
+	/* Last: kmem_cache objects end after nr_node_ids entries. */
 	struct kmem_cache_node *node[MAX_NUMNODES];	/* nr_online_nodes used */
 };
 
@@ -214,6 +219,8 @@ void kmm_debug_slab_free(struct kmem_cache *s, struct page *slab, void *object,
 /* free_slab() for a slab already off every list and uncounted. */
 void kmm_discard_slab_pages(struct kmem_cache *s, struct page *slab);
 void kmm_debug_setup_slab(struct kmem_cache *s, struct page *slab);
+/* calculate_sizes(): derive the debug_* layout fields. */
+void kmm_debug_cache_layout(struct kmem_cache *s);
 void kmm_debug_init_object(struct kmem_cache *s, void *object);
 void kmm_slab_print_tracking(struct kmem_cache *s, void *object);
 /* kmalloc: an object's requested size (slub_debug_orig_size caches). */

@@ -15,7 +15,7 @@
  * for every debug cache, so that validation sees every slab).  As in the
  * kernel, U's stack walks stay out of the lock: a free's stack is saved
  * before it is taken (set_track_prepare), an allocation's track is set
- * after it is dropped (___slab_alloc).
+ * after it is dropped (___slab_alloc).  Tracking is in slub_track.c.
  *
  * Object layout with debugging (calculate_sizes in slub_init.c):
  *   [left red zone: red_left_pad]
@@ -27,11 +27,9 @@
  *
  * Addresses are printed in full (0x%016lx), as everywhere in kmm: the
  * kernel's %p hashes them, kmm has no reason to.
- *
- * Jiffies: milliseconds since boot (HZ=1000), for the tracks' age.
  */
 #define _GNU_SOURCE
-#include "mm/slab.h"
+#include "mm/slub_debug.h"
 #include "kernel/internal.h"
 #include "kernel/string.h"
 #include <kmm/stacktrace.h>
@@ -39,66 +37,18 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <string.h>
-#include <time.h>
-
-#define POISON_INUSE		0x5a	/* padding, and slabs before use */
-#define POISON_FREE		0x6b	/* a free object */
-#define POISON_END		0xa5	/* its last byte */
-#define SLUB_RED_INACTIVE	0xbb	/* red zone of a free object */
-#define SLUB_RED_ACTIVE		0xcc	/* red zone of an allocated object */
-
-
-enum track_item { TRACK_ALLOC, TRACK_FREE };
 
 #define MAP_LONGS(n) (((n) + BITS_PER_LONG - 1) / BITS_PER_LONG)
 
-/* ---- layout helpers ----------------------------------------------------------- */
-
-static inline bool freeptr_outside_object(const struct kmem_cache *s)
-{
-	return s->offset >= s->inuse;
-}
-
-/* Where the metadata after the free pointer starts (get_info_end()). */
-static inline unsigned int get_info_end(const struct kmem_cache *s)
-{
-	return freeptr_outside_object(s) ? s->inuse + (unsigned int)sizeof(void *) : s->inuse;
-}
-
-static inline struct track *get_track(struct kmem_cache *s, void *object, enum track_item alloc)
-{
-	return (struct track *)((char *)object + get_info_end(s)) + alloc;
-}
-
-static inline unsigned int *orig_size_ptr(struct kmem_cache *s, void *object)
-{
-	return (unsigned int *)((char *)object + get_info_end(s) + 2 * sizeof(struct track));
-}
-
-static inline unsigned int size_from_object(const struct kmem_cache *s)
-{
-	return (s->flags & SLAB_RED_ZONE) ? s->size - s->red_left_pad : s->size;
-}
-
-static inline unsigned int get_orig_size(struct kmem_cache *s, void *object)
-{
-	return slub_debug_orig_size(s) ? *orig_size_ptr(s, object) : s->object_size;
-}
-
-void kmm_slab_set_orig_size(struct kmem_cache *s, void *object, unsigned int size)
+static inline void set_orig_size(struct kmem_cache *s, void *object, unsigned int size)
 {
 	if (slub_debug_orig_size(s))
 		*orig_size_ptr(s, object) = min(size, s->object_size);
 }
 
-/* Jiffies for the tracks: milliseconds (HZ=1000) of the coarse monotonic
- * clock, which costs no system call and is only used for ages. */
-static inline unsigned long jiffies_now(void)
+void kmm_slab_set_orig_size(struct kmem_cache *s, void *object, unsigned int size)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return (unsigned long)ts.tv_sec * 1000 + (unsigned long)ts.tv_nsec / 1000000;
+	set_orig_size(s, object, size);
 }
 
 static inline bool check_valid_pointer(struct kmem_cache *s, struct page *slab, void *object)
@@ -109,128 +59,6 @@ static inline bool check_valid_pointer(struct kmem_cache *s, struct page *slab, 
 static inline void set_counters(struct page *slab, union slab_counters c)
 {
 	__atomic_store_n(&slab->counters, c.counters, __ATOMIC_RELAXED);
-}
-
-/* ---- tracking (U) ----------------------------------------------------------------- */
-
-static __thread unsigned long stack_lo, stack_hi;
-static __thread int track_pid;
-
-/*
- * A frame-pointer walk (the tree builds with -fno-omit-frame-pointer):
- * much cheaper than the unwinder behind kmm_stack_trace_save, which
- * matters because U saves a stack at every allocation and free.  Frames
- * are followed only while they stay inside this thread's stack.
- */
-noinline __attribute__((no_sanitize("address")))
-static unsigned int save_stack_fp(unsigned long *store, unsigned int size, unsigned int skip)
-{
-	unsigned long *fp = __builtin_frame_address(0), span;
-	unsigned int n = 0;
-
-	if (!stack_hi) {
-		pthread_attr_t attr;
-		void *addr;
-		size_t len;
-
-		if (pthread_getattr_np(pthread_self(), &attr))
-			return 0;
-		pthread_attr_getstack(&attr, &addr, &len);
-		pthread_attr_destroy(&attr);
-		stack_lo = (unsigned long)addr;
-		stack_hi = stack_lo + len;
-	}
-	span = stack_hi - stack_lo - 16;
-	while (n < size) {
-		unsigned long *next, ret;
-
-		/* One compare for both bounds: fp in [stack_lo, stack_hi - 16]. */
-		if ((unsigned long)fp - stack_lo > span || ((unsigned long)fp & 7))
-			break;
-		next = (unsigned long *)fp[0];
-		ret = fp[1];
-		if (!ret)
-			break;
-		if (skip)
-			skip--;
-		else
-			store[n++] = ret;
-		if (next <= fp)
-			break;
-		fp = next;
-	}
-	return n;
-}
-
-/* Everything of a track but its stack. */
-static inline void set_track_update(struct track *p, unsigned long addr)
-{
-	if (unlikely(!track_pid))
-		track_pid = kmm_current_pid();
-	p->addr = addr;
-	p->cpu = kmm_this_cpu();
-	p->pid = track_pid;
-	p->when = jiffies_now();
-}
-
-/* The allocation's track: after the list_lock is dropped, as the kernel's
- * ___slab_alloc sets it.  The stack starts in the caller of the caller. */
-static noinline void set_track(struct kmem_cache *s, void *object, enum track_item alloc,
-			       unsigned long addr)
-{
-	struct track *p = get_track(s, object, alloc);
-
-	p->nr = save_stack_fp(p->addrs, TRACK_ADDRS_COUNT, 2);
-	set_track_update(p, addr);
-}
-
-/* A free's stack, saved before the list_lock is taken (the kernel's
- * set_track_prepare()), and stored with the rest under it. */
-struct track_stack {
-	unsigned int nr;
-	unsigned long addrs[TRACK_ADDRS_COUNT];
-};
-
-static void set_track_stack(struct kmem_cache *s, void *object, enum track_item alloc,
-			    unsigned long addr, const struct track_stack *st)
-{
-	struct track *p = get_track(s, object, alloc);
-
-	p->nr = st->nr;
-	memcpy(p->addrs, st->addrs, st->nr * sizeof(st->addrs[0]));
-	set_track_update(p, addr);
-}
-
-static void init_tracking(struct kmem_cache *s, void *object)
-{
-	if (s->flags & SLAB_STORE_USER)
-		memset(get_track(s, object, TRACK_ALLOC), 0, 2 * sizeof(struct track));
-}
-
-static void print_track(const char *s, struct track *t, unsigned long pr_time)
-{
-	char sym[KSYM_SYMBOL_LEN];
-
-	if (!t->addr)
-		return;
-	kmm_sprint_symbol(sym, t->addr);
-	pr_err("%s in %s age=%lu cpu=%u pid=%d\n", s, sym, pr_time - t->when, t->cpu, t->pid);
-	if (t->nr)
-		kmm_stack_trace_print(t->addrs, t->nr, 0);
-}
-
-void kmm_slab_print_tracking(struct kmem_cache *s, void *object)
-{
-	unsigned long pr_time = jiffies_now();
-	struct page *slab;
-
-	if (!(s->flags & SLAB_STORE_USER) || !object)
-		return;
-	slab = virt_to_slab(object);
-	if (!slab || slab->slab_cache != s || !kmm_slab_valid_pointer(s, slab, object))
-		return;
-	print_track("Allocated", get_track(s, object, TRACK_ALLOC), pr_time);
-	print_track("Freed", get_track(s, object, TRACK_FREE), pr_time);
 }
 
 /* ---- report building blocks --------------------------------------------------------- */
@@ -378,7 +206,7 @@ static void init_object(struct kmem_cache *s, void *object, u8 val)
 		}
 	}
 	if (s->flags & __OBJECT_POISON) {
-		memset(p, POISON_FREE, poison_size - 1);
+		kmm_memset_small(p, POISON_FREE, poison_size - 1);
 		p[poison_size - 1] = POISON_END;
 	}
 	if (s->flags & SLAB_RED_ZONE)
@@ -411,7 +239,23 @@ void kmm_debug_init_object(struct kmem_cache *s, void *object)
 {
 	if (s->flags & (SLAB_RED_ZONE | SLAB_POISON))
 		init_object(s, object, SLUB_RED_INACTIVE);
-	init_tracking(s, object);
+	kmm_slub_init_tracking(s, object);
+}
+
+/* With the sizes (calculate_sizes()): where the tracks and the object
+ * padding are, which every check and track would compute again. */
+void kmm_debug_cache_layout(struct kmem_cache *s)
+{
+	unsigned int off;
+
+	off = freeptr_outside_object(s) ? s->inuse + (unsigned int)sizeof(void *) : s->inuse;
+	s->debug_info_end = off;
+	if (s->flags & SLAB_STORE_USER)
+		off += 2 * (unsigned int)sizeof(struct track);
+	if (slub_debug_orig_size(s))
+		off += sizeof(unsigned int);
+	s->debug_pad_off = off;
+	s->debug_pad_len = size_from_object(s) - off;
 }
 
 /* setup_slab_debug(): the whole slab starts as POISON_INUSE. */
@@ -422,21 +266,14 @@ void kmm_debug_setup_slab(struct kmem_cache *s, struct page *slab)
 }
 
 /*
- * How many objects fit in a slab of this order ((PAGE_SIZE << order) /
- * s->size): the cache's two orders have it in oo and min, which spares a
- * division at each allocation and free (when it fits in oo's 16 bits).
+ * How many objects fit in a slab of this order: (PAGE_SIZE << order) /
+ * s->size, as a multiplication by the cache's reciprocal_size (ceil(2^64
+ * / size)), exact for a dividend below 2^32 and a size below 2^32 (see
+ * freeptr_in_range() in slab.h).
  */
 static inline unsigned int order_objects(struct kmem_cache *s, unsigned int order)
 {
-	unsigned long length = PAGE_SIZE << order;
-
-	if ((length >> OO_SHIFT) < s->size) {
-		if (order == oo_order(s->oo))
-			return oo_objects(s->oo);
-		if (order == oo_order(s->min))
-			return oo_objects(s->min);
-	}
-	return (unsigned int)(length / s->size);
+	return (unsigned int)(((kmm_u128)(PAGE_SIZE << order) * s->reciprocal_size) >> 64);
 }
 
 static unsigned int max_objects(struct kmem_cache *s, struct page *slab)
@@ -446,16 +283,10 @@ static unsigned int max_objects(struct kmem_cache *s, struct page *slab)
 
 static int check_pad_bytes(struct kmem_cache *s, struct page *slab, u8 *p)
 {
-	unsigned int off = get_info_end(s);
-
-	if (s->flags & SLAB_STORE_USER)
-		off += 2 * (unsigned int)sizeof(struct track);
-	if (slub_debug_orig_size(s))
-		off += sizeof(unsigned int);
-	if (size_from_object(s) == off)
+	if (!s->debug_pad_len)
 		return 1;
-	return check_bytes_and_report(s, slab, p, "Object padding", p + off, POISON_INUSE,
-				      size_from_object(s) - off);
+	return check_bytes_and_report(s, slab, p, "Object padding", p + s->debug_pad_off,
+				      POISON_INUSE, s->debug_pad_len);
 }
 
 /* The bytes after the last object (slab_pad_check()). */
@@ -487,7 +318,8 @@ static int slab_pad_check(struct kmem_cache *s, struct page *slab)
 	return 0;
 }
 
-static int check_object(struct kmem_cache *s, struct page *slab, void *object, u8 val)
+static noinline int check_object_report(struct kmem_cache *s, struct page *slab, void *object,
+					u8 val)
 {
 	u8 *p = object, *endobject = p + s->object_size;
 	int ret = 1;
@@ -541,7 +373,7 @@ static int check_object(struct kmem_cache *s, struct page *slab, void *object, u
 	return ret;
 }
 
-static int check_slab(struct kmem_cache *s, struct page *slab)
+static noinline int check_slab_report(struct kmem_cache *s, struct page *slab)
 {
 	union slab_counters c = slab_counters(slab);
 	unsigned int maxobj;
@@ -561,6 +393,125 @@ static int check_slab(struct kmem_cache *s, struct page *slab)
 	}
 	slab_pad_check(s, slab);
 	return 1;
+}
+
+/*
+ * A slab's objects, [base, end): what check_valid_pointer() computes,
+ * computed once per allocation or free.
+ */
+struct slab_span {
+	unsigned long base, end;
+};
+
+static __always_inline struct slab_span get_slab_span(struct kmem_cache *s, struct page *slab)
+{
+	struct slab_span sp;
+
+	sp.base = slab_obj_base(s, slab);
+	sp.end = sp.base + (unsigned long)slab_counters(slab).objects * s->size;
+	return sp;
+}
+
+/* check_valid_pointer(): NULL or an object start. */
+static __always_inline bool span_valid(struct kmem_cache *s, struct slab_span sp, const void *p)
+{
+	return freeptr_in_range(s, sp.base, sp.end, p);
+}
+
+/*
+ * The checks of check_slab() and check_object() as predicates, without
+ * reports, repairs or early exits: all that the common case (nothing
+ * wrong) costs.  When one fails, the reporting version runs every check
+ * again in the kernel's order, and its verdict is the one that counts.
+ */
+static __always_inline bool slab_ok(struct kmem_cache *s, struct page *slab, struct slab_span sp)
+{
+	union slab_counters c = slab_counters(slab);
+	unsigned int order, objects, length, remainder;
+
+	if (unlikely(!PageSlab(slab)))
+		return false;
+	order = slab_order(slab);
+	objects = order_objects(s, order);
+	if (c.objects > min(objects, (unsigned int)MAX_OBJS_PER_PAGE) || c.inuse > c.objects)
+		return false;
+	if (!(s->flags & SLAB_POISON))
+		return true;
+	/* slab_pad_check() */
+	length = (unsigned int)(PAGE_SIZE << order);
+	remainder = length - objects * s->size;
+	return !remainder ||
+	       !kmm_memchr_inv((u8 *)(sp.base - s->red_left_pad) + length - remainder, POISON_INUSE,
+			       remainder);
+}
+
+/* Are the n bytes at p all val?  A word (most red zones and padding
+ * words) is one compare. */
+static __always_inline bool range_is(const u8 *p, u8 val, unsigned int n)
+{
+	u64 w;
+
+	if (likely(n == sizeof(u64))) {
+		memcpy(&w, p, sizeof(w));
+		return w == 0x0101010101010101ULL * val;
+	}
+	return !kmm_memchr_inv(p, val, n);
+}
+
+static __always_inline bool object_ok(struct kmem_cache *s, struct slab_span sp, u8 *p, u8 val)
+{
+	slab_flags_t flags = s->flags;
+	unsigned int size = s->object_size, start;
+	bool ok = true;
+
+	if (flags & SLAB_RED_ZONE) {
+		/* The right red zone, from the end of the request with a
+		 * kmalloc red zone (the same value: one range). */
+		start = size;
+		if (val == SLUB_RED_ACTIVE && slub_debug_orig_size(s))
+			start = min(*orig_size_ptr(s, p), size);
+		ok = range_is(p - s->red_left_pad, val, s->red_left_pad);
+		ok &= range_is(p + start, val, s->inuse - start);
+	} else if ((flags & SLAB_POISON) && size < s->inuse) {
+		ok = range_is(p + size, POISON_INUSE, s->inuse - size);
+	}
+	if (flags & SLAB_POISON) {
+		if (val != SLUB_RED_ACTIVE && (flags & __OBJECT_POISON)) {
+			ok &= p[size - 1] == POISON_END;
+			ok &= !kmm_memchr_inv(p, POISON_FREE, size - 1);
+		}
+		if (s->debug_pad_len)
+			ok &= range_is(p + s->debug_pad_off, POISON_INUSE, s->debug_pad_len);
+	}
+	if (freeptr_outside_object(s) || val != SLUB_RED_ACTIVE)
+		ok &= span_valid(s, sp, get_freepointer(s, p));
+	return ok;
+}
+
+static __always_inline int check_slab_span(struct kmem_cache *s, struct page *slab,
+					   struct slab_span sp)
+{
+	if (likely(slab_ok(s, slab, sp)))
+		return 1;
+	return check_slab_report(s, slab);
+}
+
+static __always_inline int check_object_span(struct kmem_cache *s, struct page *slab,
+					     struct slab_span sp, void *object, u8 val)
+{
+	if (likely(object_ok(s, sp, object, val)))
+		return 1;
+	return check_object_report(s, slab, object, val);
+}
+
+static inline int check_slab(struct kmem_cache *s, struct page *slab)
+{
+	return check_slab_span(s, slab, get_slab_span(s, slab));
+}
+
+static inline int check_object(struct kmem_cache *s, struct page *slab, void *object, u8 val)
+{
+	return check_object_span(s, slab, get_slab_span(s, slab), object, val);
 }
 
 static void quarantine_slab(struct kmem_cache_node *n, struct page *slab);
@@ -630,25 +581,26 @@ static void trace(struct kmem_cache *s, struct page *slab, void *object, int all
 
 /* ---- the debug allocation and free paths ----------------------------------------- */
 
-static bool alloc_debug_processing(struct kmem_cache *s, struct page *slab, void *object,
-				   unsigned int orig_size)
+static __always_inline bool alloc_debug_processing(struct kmem_cache *s, struct page *slab,
+						   struct slab_span sp, void *object,
+						   unsigned int orig_size)
 {
 	bool poisoned = false;
 
 	if (s->flags & SLAB_CONSISTENCY_CHECKS) {
-		if (!check_slab(s, slab))
+		if (!check_slab_span(s, slab, sp))
 			goto bad;
-		if (!check_valid_pointer(s, slab, object)) {
+		if (unlikely(!span_valid(s, sp, object))) {
 			object_err(s, slab, object, "Freelist Pointer check fails");
 			goto bad;
 		}
-		if (!check_object(s, slab, object, SLUB_RED_INACTIVE))
+		if (!check_object_span(s, slab, sp, object, SLUB_RED_INACTIVE))
 			goto bad;
 		/* check_object() found the free poison intact. */
 		poisoned = !!(s->flags & __OBJECT_POISON);
 	}
 	trace(s, slab, object, 1);
-	kmm_slab_set_orig_size(s, object, orig_size);
+	set_orig_size(s, object, orig_size);
 	if (poisoned)
 		init_poisoned_object(s, object, SLUB_RED_ACTIVE);
 	else
@@ -692,6 +644,7 @@ static void *alloc_single(struct kmem_cache *s, struct kmem_cache_node *n, struc
 			  unsigned int orig_size)
 {
 	void *object = slab->freelist, *next;
+	struct slab_span sp;
 	union slab_counters c;
 
 	if (unlikely(!object)) {
@@ -700,11 +653,12 @@ static void *alloc_single(struct kmem_cache *s, struct kmem_cache_node *n, struc
 	}
 	/* The free pointer first: the debug processing may overwrite it. */
 	next = get_freepointer(s, object);
-	if (!alloc_debug_processing(s, slab, object, orig_size)) {
+	sp = get_slab_span(s, slab);
+	if (!alloc_debug_processing(s, slab, sp, object, orig_size)) {
 		mark_all_used(s, n, slab);
 		return NULL;
 	}
-	if (unlikely(!check_valid_pointer(s, slab, next))) {
+	if (unlikely(!span_valid(s, sp, next))) {
 		kmm_report_lock();
 		kmm_slab_bug(s, "Freechain corrupt");
 		kmm_print_slab_info(slab);
@@ -758,7 +712,7 @@ void *kmm_debug_slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long addr,
 	struct page *slab;
 	void *object;
 
-	if (kmm_should_failslab(s, gfp))
+	if (unlikely(s->flags & SLAB_FAILSLAB) && kmm_should_failslab(s, gfp))
 		return NULL;
 	object = alloc_from_node(s, get_node(s, local), orig_size);
 	for_each_online_node(nid) {
@@ -783,7 +737,7 @@ void *kmm_debug_slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long addr,
 		spin_unlock_irqrestore(&n->list_lock, flags);
 	}
 	if (s->flags & SLAB_STORE_USER)
-		set_track(s, object, TRACK_ALLOC, addr);
+		kmm_slub_set_alloc_track(s, object, addr, __builtin_frame_address(0));
 	if (unlikely(gfp & __GFP_ZERO))
 		memset(object, 0, get_orig_size(s, object));
 	return object;
@@ -793,10 +747,13 @@ static bool free_debug_processing(struct kmem_cache *s, struct kmem_cache_node *
 				  struct page *slab, void *object, unsigned long addr,
 				  const struct track_stack *st)
 {
+	struct slab_span sp;
+
 	if (s->flags & SLAB_CONSISTENCY_CHECKS) {
-		if (!check_slab(s, slab))
+		sp = get_slab_span(s, slab);
+		if (!check_slab_span(s, slab, sp))
 			goto out;
-		if (!check_valid_pointer(s, slab, object)) {
+		if (unlikely(!span_valid(s, sp, object))) {
 			kmm_slab_err(s, slab, "Invalid object pointer 0x%016lx", (unsigned long)object);
 			goto out;
 		}
@@ -807,12 +764,14 @@ static bool free_debug_processing(struct kmem_cache *s, struct kmem_cache_node *
 		 */
 		if (!((s->flags & SLAB_RED_ZONE) && s->red_left_pad >= sizeof(long) &&
 		      *(unsigned long *)((u8 *)object - sizeof(long)) ==
-			      0x0101010101010101UL * SLUB_RED_ACTIVE) &&
-		    on_freelist(s, n, slab, object)) {
-			object_err(s, slab, object, "Object already free");
-			goto out;
+			      0x0101010101010101UL * SLUB_RED_ACTIVE)) {
+			if (on_freelist(s, n, slab, object)) {
+				object_err(s, slab, object, "Object already free");
+				goto out;
+			}
+			sp = get_slab_span(s, slab);	/* it may have fixed the count */
 		}
-		if (!check_object(s, slab, object, SLUB_RED_ACTIVE))
+		if (!check_object_span(s, slab, sp, object, SLUB_RED_ACTIVE))
 			goto out;
 	} else if (unlikely(slab->freelist == object)) {
 		/* The hardened free pointer's naive double-free check. */
@@ -821,7 +780,7 @@ static bool free_debug_processing(struct kmem_cache *s, struct kmem_cache_node *
 		goto out;
 	}
 	if (s->flags & SLAB_STORE_USER)
-		set_track_stack(s, object, TRACK_FREE, addr, st);
+		kmm_slub_set_free_track(s, object, addr, st);
 	trace(s, slab, object, 0);
 	init_object(s, object, SLUB_RED_INACTIVE);
 	return true;
@@ -839,8 +798,9 @@ void kmm_debug_slab_free(struct kmem_cache *s, struct page *slab, void *object, 
 	bool discard = false;
 	struct track_stack st;
 
-	/* The stack starts in the caller. */
-	st.nr = (s->flags & SLAB_STORE_USER) ? save_stack_fp(st.addrs, TRACK_ADDRS_COUNT, 1) : 0;
+	/* The stack starts with our return address. */
+	if (s->flags & SLAB_STORE_USER)
+		kmm_slub_prepare_free_track(__builtin_frame_address(0), &st);
 	spin_lock_irqsave(&n->list_lock, flags);
 	if (!free_debug_processing(s, n, slab, object, addr, &st)) {
 		spin_unlock_irqrestore(&n->list_lock, flags);

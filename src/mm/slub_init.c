@@ -127,6 +127,7 @@ static bool calculate_sizes(struct kmem_cache *s)
 		s->allocflags |= __GFP_RECLAIMABLE;
 	s->oo = oo_make((unsigned int)order, size);
 	s->min = oo_make(get_order(size), size);
+	kmm_debug_cache_layout(s);
 	return oo_objects(s->oo) != 0;
 }
 

@@ -6,7 +6,8 @@
  * of a second one after it), for fill bytes whose words have the top or
  * the low bit set; and that it never reads outside the range (each range
  * ends at the end of a mapping, and starts at its beginning, with a
- * PROT_NONE page on either side).
+ * PROT_NONE page on either side).  kmm_memset_small: that it writes the
+ * range and nothing else, for every length up to 300 and alignment.
  */
 #define _GNU_SOURCE
 #include "tap.h"
@@ -123,9 +124,37 @@ static void test_bounds(void)
 	munmap(map, (size_t)page * 3);
 }
 
+/* kmm_memset_small: exactly the range, every length and alignment. */
+static void test_memset_small(void)
+{
+	unsigned long checks = 0, bad = 0;
+	size_t n, a, i;
+
+	for (n = 0; n <= MAXLEN; n++) {
+		for (a = 0; a < ALIGNS; a++) {
+			unsigned char *p = buf + a;
+
+			memset(buf, 0x11, sizeof(buf));
+			kmm_memset_small(p, 0xa5, n);
+			checks++;
+			for (i = 0; i < sizeof(buf); i++) {
+				int inside = buf + i >= p && buf + i < p + n;
+
+				if (buf[i] != (inside ? 0xa5 : 0x11)) {
+					bad++;
+					break;
+				}
+			}
+		}
+	}
+	ok(!bad, "memset_small: %lu cases (lengths 0..%d, %d alignments), %lu wrong", checks,
+	   MAXLEN, ALIGNS, bad);
+}
+
 int main(void)
 {
 	test_exhaustive();
 	test_bounds();
+	test_memset_small();
 	return done_testing();
 }

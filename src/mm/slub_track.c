@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: MIT
+/*
+ * slub_debug's U (SLAB_STORE_USER), Linux 6.12 mm/slub.c semantics: each
+ * object of a U cache keeps two struct track after its free pointer, one
+ * set at allocation and one at free, with the caller, CPU, thread id,
+ * jiffies and the stack; reports print them ("Allocated in ... age=...").
+ *
+ * The stack is saved inline in the track (no stack depot) by a
+ * frame-pointer walk.  As in the kernel it is taken outside list_lock: a
+ * free's before it (set_track_prepare()), with the CPU and the time, then
+ * copied into the track under it together with the caller and the thread
+ * (set_track_update()); an allocation's after the lock is dropped
+ * (___slab_alloc's set_track()).
+ *
+ * Jiffies: milliseconds since boot (HZ=1000), for the tracks' age.
+ */
+#define _GNU_SOURCE
+#include "mm/slub_debug.h"
+#include "kernel/internal.h"
+#include <kmm/stacktrace.h>
+#include <kmm/smp.h>
+#include <pthread.h>
+#include <string.h>
+#include <time.h>
+
+/* Jiffies for the tracks: milliseconds (HZ=1000) of the coarse monotonic
+ * clock, which costs no system call and is only used for ages. */
+static inline unsigned long jiffies_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (unsigned long)ts.tv_sec * 1000 + (unsigned long)ts.tv_nsec / 1000000;
+}
+
+static inline unsigned long ror64(unsigned long x, unsigned int n)
+{
+	return (x >> n) | (x << (64 - n));
+}
+
+/* This thread's stack: [stack_lo, stack_lo + stack_span + 16), 8-aligned.
+ * Initial-exec TLS: a load from %fs, not a __tls_get_addr() call. */
+#define TLS_IE __attribute__((tls_model("initial-exec")))
+static __thread unsigned long stack_lo TLS_IE, stack_span TLS_IE;
+static __thread int track_pid TLS_IE;
+
+static noinline bool find_stack_bounds(void)
+{
+	pthread_attr_t attr;
+	unsigned long lo, hi;
+	void *addr;
+	size_t len;
+
+	if (pthread_getattr_np(pthread_self(), &attr))
+		return false;
+	pthread_attr_getstack(&attr, &addr, &len);
+	pthread_attr_destroy(&attr);
+	lo = ((unsigned long)addr + 7) & ~7UL;
+	hi = ((unsigned long)addr + len) & ~7UL;
+	if (hi < lo + 32)
+		return false;
+	stack_lo = lo;
+	stack_span = hi - lo - 16;
+	return true;
+}
+
+/*
+ * A frame-pointer walk (the tree builds with -fno-omit-frame-pointer):
+ * much cheaper than the unwinder behind kmm_stack_trace_save, which
+ * matters because U saves a stack at every allocation and free.  It
+ * starts at the frame the caller passes (its own, so the first entry is
+ * the caller's return address), and follows frames only while they stay
+ * inside this thread's stack, 8-byte aligned, and go up.  One compare
+ * checks all three bounds: fp - stack_lo rotated right by 3 moves a
+ * misaligned low part into the top bits, which then exceed stack_span /
+ * 8 as an out-of-range offset does (stack_lo and stack_span are
+ * multiples of 8).  A leaf function: the first walk of a thread, which
+ * finds the stack's bounds, is a tail call.
+ */
+__attribute__((no_sanitize("address")))
+static unsigned int walk_frames(const unsigned long *fp, unsigned long *store)
+{
+	unsigned long lo = stack_lo, limit = stack_span >> 3, ret, *out = store;
+	const unsigned long *next;
+
+	while (ror64((unsigned long)fp - lo, 3) <= limit) {
+		ret = fp[1];
+		next = (const unsigned long *)fp[0];
+		if (!ret)
+			break;
+		*out++ = ret;
+		if (out == store + TRACK_ADDRS_COUNT || next <= fp)
+			break;
+		fp = next;
+	}
+	return (unsigned int)(out - store);
+}
+
+static noinline unsigned int save_stack_first(const void *frame, unsigned long *store)
+{
+	if (!find_stack_bounds())
+		return 0;
+	return walk_frames(frame, store);
+}
+
+unsigned int kmm_slub_save_stack(const void *frame, unsigned long *store)
+{
+	if (unlikely(!stack_span))
+		return save_stack_first(frame, store);
+	return walk_frames(frame, store);
+}
+
+static inline int current_pid(void)
+{
+	if (unlikely(!track_pid))
+		track_pid = kmm_current_pid();
+	return track_pid;
+}
+
+/* The allocation's track: after the list_lock is dropped, as the kernel's
+ * ___slab_alloc sets it.  frame: the allocator's, as for kmm_slub_save_stack. */
+void kmm_slub_set_alloc_track(struct kmem_cache *s, void *object, unsigned long addr,
+			      const void *frame)
+{
+	struct track *p = get_track(s, object, TRACK_ALLOC);
+
+	p->nr = kmm_slub_save_stack(frame, p->addrs);
+	p->addr = addr;
+	p->cpu = kmm_this_cpu();
+	p->pid = current_pid();
+	p->when = jiffies_now();
+}
+
+/*
+ * The free's stack, and its CPU and time (what the kernel's
+ * set_track_update() reads under the lock: CPU and jiffies cannot change
+ * in between there, and the same millisecond is all that an age shows).
+ */
+void kmm_slub_prepare_free_track(const void *frame, struct track_stack *st)
+{
+	st->nr = kmm_slub_save_stack(frame, st->addrs);
+	st->cpu = kmm_this_cpu();
+	st->when = jiffies_now();
+}
+
+void kmm_slub_set_free_track(struct kmem_cache *s, void *object, unsigned long addr,
+			     const struct track_stack *st)
+{
+	struct track *p = get_track(s, object, TRACK_FREE);
+	unsigned int i;
+
+	p->addr = addr;
+	p->nr = st->nr;
+	p->cpu = st->cpu;
+	p->pid = current_pid();
+	p->when = st->when;
+	for (i = 0; i < st->nr; i++)	/* a few words: no memcpy() call */
+		p->addrs[i] = st->addrs[i];
+}
+
+void kmm_slub_init_tracking(struct kmem_cache *s, void *object)
+{
+	if (s->flags & SLAB_STORE_USER)
+		memset(get_track(s, object, TRACK_ALLOC), 0, 2 * sizeof(struct track));
+}
+
+static void print_track(const char *s, struct track *t, unsigned long pr_time)
+{
+	char sym[KSYM_SYMBOL_LEN];
+
+	if (!t->addr)
+		return;
+	kmm_sprint_symbol(sym, t->addr);
+	pr_err("%s in %s age=%lu cpu=%u pid=%d\n", s, sym, pr_time - t->when, t->cpu, t->pid);
+	if (t->nr)
+		kmm_stack_trace_print(t->addrs, t->nr, 0);
+}
+
+void kmm_slab_print_tracking(struct kmem_cache *s, void *object)
+{
+	unsigned long pr_time = jiffies_now();
+	struct page *slab;
+
+	if (!(s->flags & SLAB_STORE_USER) || !object)
+		return;
+	slab = virt_to_slab(object);
+	if (!slab || slab->slab_cache != s || !kmm_slab_valid_pointer(s, slab, object))
+		return;
+	print_track("Allocated", get_track(s, object, TRACK_ALLOC), pr_time);
+	print_track("Freed", get_track(s, object, TRACK_FREE), pr_time);
+}
