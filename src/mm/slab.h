@@ -81,15 +81,19 @@ enum { FASTPATH_NONE, FASTPATH_SLAB, FASTPATH_SHEAVES };
  * TID_BUSY for the sheaves' own sequences (slub_sheaf.c).
  */
 struct slab_sheaf {
+	struct list_head barn_list;	/* on its node's barn, when there */
 	unsigned int size;		/* objects[0 .. size) are free objects */
 	unsigned int capacity;
+	void *none;			/* NULL: objects[-1] of an empty sheaf, so
+					 * that the free sequence's double-free
+					 * check needs no emptiness test */
 	void *objects[];
 };
 
 struct slub_percpu_sheaves {
 	unsigned long busy;		/* TID_BUSY while lock's holder works */
-	struct slab_sheaf *main;
-	struct slab_sheaf *spare;
+	struct slab_sheaf *main;	/* never NULL */
+	struct slab_sheaf *spare;	/* NULL when given away to the barn */
 	spinlock_t lock;
 } __attribute__((aligned(64)));
 
@@ -103,17 +107,22 @@ struct kmem_cache_node {
 };
 
 struct kmem_cache {
+	/* What the fast paths read, together in the first cache line. */
+	struct slub_percpu_sheaves *cpu_sheaves;	/* [nr_cpu_ids], or NULL */
 	struct kmem_cache_cpu *cpu_slab;
+	unsigned long random;		/* freelist pointer hardening */
+	u64 reciprocal_size;		/* ceil(2^64 / size): divisibility test */
 	slab_flags_t flags;
+	unsigned int nr_cpu_ids;	/* entries in cpu_slab */
+	unsigned int size;		/* object + metadata, aligned */
+	unsigned int offset;		/* free pointer offset */
+	unsigned int object_size;	/* what the user asked for */
 	unsigned char fastpath;		/* FASTPATH_*: rseq fast paths (no debug
 					 * flags, no debug_pagealloc, kmm_percpu_rseq) */
-	unsigned int nr_cpu_ids;	/* entries in cpu_slab */
-	struct slub_percpu_sheaves *cpu_sheaves;	/* [nr_cpu_ids], or NULL */
+	/* The rest. */
 	unsigned int sheaf_capacity;
+	struct node_barn *barn;		/* [nr_node_ids] with sheaves, else NULL */
 	unsigned long min_partial;
-	unsigned int size;		/* object + metadata, aligned */
-	unsigned int object_size;	/* what the user asked for */
-	unsigned int offset;		/* free pointer offset */
 	unsigned int cpu_partial;	/* objects kept on per-CPU partials */
 	unsigned int cpu_partial_slabs;
 	struct kmem_cache_order_objects oo;	/* preferred order */
@@ -126,8 +135,6 @@ struct kmem_cache {
 	unsigned int red_left_pad;
 	const char *name;
 	struct list_head list;		/* slab_caches */
-	unsigned long random;		/* freelist pointer hardening */
-	u64 reciprocal_size;		/* ceil(2^64 / size): divisibility test */
 	struct kmem_cache_node *node[MAX_NUMNODES];	/* nr_online_nodes used */
 };
 
@@ -240,6 +247,51 @@ static inline struct page *virt_to_slab(const void *addr)
 	return PageSlab(page) ? page : NULL;
 }
 
+/*
+ * The entry points' fast lookup of an object's slab: virt_addr_valid(),
+ * virt_to_page() and compound_head() with hidden copies of kmm_mem_base,
+ * the memory's size and mem_map (the public ones are reached through the
+ * GOT), set while SLUB is up (bytes is 0 otherwise, so that everything
+ * takes the slow path).  Finds the slab and x's offset in it; false when
+ * x is not in a slab page.
+ */
+struct slab_lookup {
+	unsigned long base;		/* kmm_mem_base */
+	unsigned long bytes;		/* kmm_max_pfn << PAGE_SHIFT */
+	unsigned long map;		/* kmm_mem_map */
+};
+extern struct slab_lookup kmm_slab_lookup __attribute__((visibility("hidden")));
+void kmm_slab_lookup_set(bool up);
+
+_Static_assert(sizeof(struct page) << (PAGE_SHIFT - 6) == PAGE_SIZE, "struct page is 64 bytes");
+
+static __always_inline bool slab_lookup(const void *x, struct page **slabp, unsigned long *offset)
+{
+	unsigned long off = (unsigned long)x - READ_ONCE(kmm_slab_lookup.base);
+	unsigned long map = READ_ONCE(kmm_slab_lookup.map);
+	unsigned long page, head;
+
+	if (unlikely(off >= READ_ONCE(kmm_slab_lookup.bytes)))
+		return false;
+	page = map + ((off >> PAGE_SHIFT) << 6);
+	head = READ_ONCE(((struct page *)page)->compound_head);
+	if (!(head & 1))
+		head = page;
+	else
+		head--;
+	/* PageSlab(): the top byte of page_type */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (unlikely(READ_ONCE(((const u8 *)&((struct page *)head)->page_type)[3]) != PGTY_slab))
+		return false;
+#else
+	if (unlikely(!PageSlab((struct page *)head)))
+		return false;
+#endif
+	*offset = off - ((head - map) << (PAGE_SHIFT - 6));
+	*slabp = (struct page *)head;
+	return true;
+}
+
 /* page_to_nid() of a slab, whose flags word other CPUs change atomically
  * (PG_workingset marks "on a node partial list"). */
 static inline int slab_nid(const struct page *slab)
@@ -276,6 +328,20 @@ static inline union slab_counters slab_counters(const struct page *slab)
 	return c;
 }
 
+
+/*
+ * Is offset an object start of slab, for a cache without a left red zone
+ * (every cache with fast paths)?  kmm_slab_valid_pointer() on an offset.
+ */
+static __always_inline bool slab_offset_ok(const struct kmem_cache *s, const struct page *slab,
+					   unsigned long offset)
+{
+	unsigned long objects = slab_counters(slab).objects;
+
+	if (unlikely(offset >= objects * s->size))
+		return false;
+	return offset * s->reciprocal_size < s->reciprocal_size;
+}
 
 /* ---- helpers shared by slub.c and slub_init.c ---- */
 
