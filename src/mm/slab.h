@@ -97,6 +97,25 @@ struct slub_percpu_sheaves {
 	spinlock_t lock;
 } __attribute__((aligned(64)));
 
+/*
+ * The barn (Linux 6.18): a node's store of full and empty sheaves, so that
+ * a CPU whose sheaves are both full (empty) exchanges one for an empty
+ * (full) sheaf instead of flushing objects to (refilling from) the slabs.
+ * At most MAX_FULL_SHEAVES full ones; kmm never allocates sheaves later,
+ * so the sheaves a barn starts with (BARN_SHEAVES) bound the empty ones.
+ */
+#define MAX_FULL_SHEAVES	10
+#define MAX_EMPTY_SHEAVES	10
+#define BARN_SHEAVES		(MAX_FULL_SHEAVES + MAX_EMPTY_SHEAVES)
+
+struct node_barn {
+	spinlock_t lock;
+	struct list_head sheaves_full;
+	struct list_head sheaves_empty;
+	unsigned int nr_full;
+	unsigned int nr_empty;
+} __attribute__((aligned(64)));
+
 struct kmem_cache_node {
 	spinlock_t list_lock;
 	unsigned long nr_partial;
@@ -121,7 +140,7 @@ struct kmem_cache {
 					 * flags, no debug_pagealloc, kmm_percpu_rseq) */
 	/* The rest. */
 	unsigned int sheaf_capacity;
-	struct node_barn *barn;		/* [nr_node_ids] with sheaves, else NULL */
+	struct node_barn *barn;		/* [nr_online_nodes] with sheaves, else NULL */
 	unsigned long min_partial;
 	unsigned int cpu_partial;	/* objects kept on per-CPU partials */
 	unsigned int cpu_partial_slabs;
@@ -185,7 +204,7 @@ size_t kmm_sheaves_bytes(const struct kmem_cache *s);
 /* The slow paths behind the sheaf sequences. */
 void *kmm_sheaf_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long addr);
 void kmm_sheaf_free_slow(struct kmem_cache *s, void *object, unsigned long addr);
-/* Return every object in every CPU's sheaves to its slab. */
+/* Return every object in every CPU's sheaves and in the barns to its slab. */
 void kmm_flush_all_sheaves(struct kmem_cache *s);
 /* The CPU-slab paths (slub.c), for sheaf refills and flushes. */
 void *kmm_slab_alloc_cpu(struct kmem_cache *s, gfp_t gfp, unsigned long addr);
