@@ -355,11 +355,16 @@ static inline union slab_counters slab_counters(const struct page *slab)
 static __always_inline bool slab_offset_ok(const struct kmem_cache *s, const struct page *slab,
 					   unsigned long offset)
 {
-	unsigned long objects = slab_counters(slab).objects;
+	/*
+	 * One multiplication gives both: for offset < 2^32, the high half of
+	 * offset * ceil(2^64 / size) is offset / size (Lemire, Kaser and
+	 * Kurz), the low half is below the multiplier exactly when size
+	 * divides offset (freeptr_in_range()).
+	 */
+	kmm_u128 p = (kmm_u128)offset * s->reciprocal_size;
 
-	if (unlikely(offset >= objects * s->size))
-		return false;
-	return offset * s->reciprocal_size < s->reciprocal_size;
+	return (unsigned long)p < s->reciprocal_size &&
+	       (unsigned long)(p >> 64) < slab_counters(slab).objects;
 }
 
 /* ---- helpers shared by slub.c and slub_init.c ---- */

@@ -379,9 +379,15 @@ KMM_API void kmm_kmem_cache_free(struct kmem_cache *s, void *x)
 enum kmalloc_cache_type { KMALLOC_NORMAL, KMALLOC_RECLAIM, NR_KMALLOC_TYPES };
 
 static struct kmem_cache *kmalloc_caches[NR_KMALLOC_TYPES][KMALLOC_SHIFT_HIGH + 1];
-/* kmalloc's fast path: the normal cache of each size, by (size - 1) / 8
- * (kmalloc_slab() without a branch on the size). */
-static struct kmem_cache *kmalloc_by_size[KMALLOC_MAX_CACHE_SIZE / 8];
+/*
+ * kmalloc's fast path: the normal cache of each size, by (size - 1) / 8
+ * (kmalloc_slab() without a branch on the size).  Until the caches exist,
+ * a cache without fast paths, which sends kmalloc to its slow path.
+ */
+static struct kmem_cache kmalloc_not_yet;
+static struct kmem_cache *kmalloc_by_size[KMALLOC_MAX_CACHE_SIZE / 8] = {
+	[0 ... KMALLOC_MAX_CACHE_SIZE / 8 - 1] = &kmalloc_not_yet
+};
 
 /* The index of the cache for sizes up to 192, by (size - 1) / 8. */
 static const u8 kmalloc_size_index[24] = {
@@ -531,13 +537,10 @@ KMM_API void *kmm_kmalloc(size_t size, gfp_t flags)
 	    likely(!(flags & (__GFP_ZERO | __GFP_RECLAIMABLE)))) {
 		struct kmem_cache *s = __atomic_load_n(&kmalloc_by_size[(size - 1) / 8],
 						       __ATOMIC_ACQUIRE);
+		void *object = fastpath_alloc(s);
 
-		if (likely(s)) {
-			void *object = fastpath_alloc(s);
-
-			if (likely(object))
-				return object;
-		}
+		if (likely(object))
+			return object;
 	}
 	return kmalloc_slow(size, flags, (unsigned long)__builtin_return_address(0));
 }
@@ -843,7 +846,7 @@ void kmm_slab_exit(void)
 	INIT_LIST_HEAD(&kmm_slab_caches);
 	memset(kmalloc_caches, 0, sizeof(kmalloc_caches));
 	for (i = 0; i < (int)ARRAY_SIZE(kmalloc_by_size); i++)
-		__atomic_store_n(&kmalloc_by_size[i], NULL, __ATOMIC_RELAXED);
+		__atomic_store_n(&kmalloc_by_size[i], &kmalloc_not_yet, __ATOMIC_RELAXED);
 	kmm_slab_lookup_set(false);
 	kmm_kmem_cache = kmm_kmem_cache_node = NULL;
 	__atomic_store_n(&kmm_slab_state, DOWN, __ATOMIC_RELAXED);

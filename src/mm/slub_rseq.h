@@ -195,7 +195,12 @@ _Static_assert(offsetof(struct slab_sheaf, none) + sizeof(void *) ==
 	       offsetof(struct slab_sheaf, objects), "none is objects[-1]");
 #define SHEAF_OFF(f)	"i"(offsetof(struct slab_sheaf, f))
 
-/* Pop the last object of this CPU's main sheaf; NULL: empty or busy. */
+/*
+ * Pop the last object of this CPU's main sheaf, or of the spare when main
+ * is empty (kmm: the slow path's exchange of an empty main with a spare
+ * that has objects, without the exchange: one commit either way); NULL:
+ * both empty, or busy.
+ */
 static __always_inline void *rseq_sheaf_alloc(struct kmem_cache *s)
 {
 	unsigned long obj, pcs, m, n;
@@ -212,7 +217,14 @@ static __always_inline void *rseq_sheaf_alloc(struct kmem_cache *s)
 		"movq %c[o_main](%[pcs]), %[m]\n\t"
 		"movl %c[o_size](%[m]), %k[n]\n\t"
 		"subl $1, %k[n]\n\t"
-		"jb %l[slow]\n\t"			/* it was empty */
+		"jae 6f\n\t"
+		"movq %c[o_spare](%[pcs]), %[m]\n\t"	/* main was empty */
+		"testq %[m], %[m]\n\t"
+		"jz %l[slow]\n\t"
+		"movl %c[o_size](%[m]), %k[n]\n\t"
+		"subl $1, %k[n]\n\t"
+		"jb %l[slow]\n"
+		"6:\n\t"
 		"movq %c[o_objs](%[m],%[n],8), %[obj]\n\t"
 		"movl %k[n], %c[o_size](%[m])\n"	/* commit */
 		"2:\n\t"
@@ -221,7 +233,7 @@ static __always_inline void *rseq_sheaf_alloc(struct kmem_cache *s)
 		: [rso] "r"(kmm_arch_rseq_offset), [s] "r"(s),
 		  [psh] CPU_SHIFT(struct slub_percpu_sheaves),
 		  [o_nr] KC_OFF(nr_cpu_ids), [o_sheaves] KC_OFF(cpu_sheaves),
-		  [o_busy] PCS_OFF(busy), [o_main] PCS_OFF(main),
+		  [o_busy] PCS_OFF(busy), [o_main] PCS_OFF(main), [o_spare] PCS_OFF(spare),
 		  [o_size] SHEAF_OFF(size), [o_objs] SHEAF_OFF(objects)
 		: "cc", "memory"
 		: slow);
@@ -234,9 +246,10 @@ slow:
 }
 
 /*
- * Push object onto this CPU's main sheaf.  0: done; 1: take the slow path
- * (full or busy); 2: object is already the last one pushed (a double
- * free, the check the freelist head gave before).
+ * Push object onto this CPU's main sheaf, or onto the spare when main is
+ * full (as rseq_sheaf_alloc() pops).  0: done; 1: take the slow path
+ * (both full, or busy); 2: object is already the last one pushed onto
+ * that sheaf (a double free, the check the freelist head gave before).
  */
 static __always_inline int rseq_sheaf_free(struct kmem_cache *s, void *object)
 {
@@ -252,7 +265,14 @@ static __always_inline int rseq_sheaf_free(struct kmem_cache *s, void *object)
 		"movq %c[o_main](%%r9), %%r10\n\t"
 		"movl %c[o_size](%%r10), %%r8d\n\t"
 		"cmpl %c[o_cap](%%r10), %%r8d\n\t"
-		"jae %l[slow]\n\t"
+		"jb 6f\n\t"
+		"movq %c[o_spare](%%r9), %%r10\n\t"	/* main was full */
+		"testq %%r10, %%r10\n\t"
+		"jz %l[slow]\n\t"
+		"movl %c[o_size](%%r10), %%r8d\n\t"
+		"cmpl %c[o_cap](%%r10), %%r8d\n\t"
+		"jae %l[slow]\n"
+		"6:\n\t"
 		/* objects[-1] of an empty sheaf is its NULL "none" */
 		"cmpq %[obj], %c[o_objs]-8(%%r10,%%r8,8)\n\t"
 		"je %l[dbl]\n\t"
@@ -265,7 +285,7 @@ static __always_inline int rseq_sheaf_free(struct kmem_cache *s, void *object)
 		: [rso] "r"(kmm_arch_rseq_offset), [s] "r"(s), [obj] "r"(object),
 		  [psh] CPU_SHIFT(struct slub_percpu_sheaves),
 		  [o_nr] KC_OFF(nr_cpu_ids), [o_sheaves] KC_OFF(cpu_sheaves),
-		  [o_busy] PCS_OFF(busy), [o_main] PCS_OFF(main),
+		  [o_busy] PCS_OFF(busy), [o_main] PCS_OFF(main), [o_spare] PCS_OFF(spare),
 		  [o_size] SHEAF_OFF(size), [o_cap] SHEAF_OFF(capacity),
 		  [o_objs] SHEAF_OFF(objects)
 		: "cc", "memory", "r8", "r9", "r10"

@@ -11,7 +11,11 @@
  * CPU slab to its slab with a compare-and-swap (__slab_free).
  *
  * The fast paths are restartable sequences (slub_rseq.h) that end in one
- * store to the main sheaf's size.  Everything else takes pcs->lock and
+ * store to a sheaf's size: main's, or the spare's when main is empty (an
+ * allocation) or full (a free).  That is kmm's: the kernel exchanges main
+ * and spare in the slow path, which a random mix of frees and allocations
+ * of one cache makes every other operation near the boundary.  The
+ * exchanges below remain for races.  Everything else takes pcs->lock and
  * sets pcs->busy, as cpu_claim() does for the CPU slab, so that the
  * sequences step aside.  6.18's slow paths:
  *   - allocation, main empty (__pcs_replace_empty_main): exchange with the

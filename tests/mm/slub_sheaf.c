@@ -360,6 +360,60 @@ static void test_barn_shared(void)
 	unpin();
 }
 
+/*
+ * kmm's sequences use the spare when main is empty (full) instead of
+ * taking the slow path to exchange them.
+ */
+static void test_spare_in_sequence(void)
+{
+	static void *o[3 * 32];
+	struct kmem_cache *s;
+	struct slub_percpu_sheaves *pcs;
+	struct node_barn *barn;
+	unsigned int cap;
+	void *x[33];
+	int i, n = 0;
+
+	diag("the sequences pop from and push onto the spare");
+	pin_cpu(0);
+	s = kmem_cache_create("tspare", 64, 0, SLAB_NO_MERGE, NULL);
+	cap = s->sheaf_capacity;
+	pcs = &s->cpu_sheaves[0];
+	barn = &s->barn[kmm_cpu_to_node_map[0]];
+	for (i = 0; i < 3 * (int)cap; i++)
+		o[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	kmm_flush_all_sheaves(s);
+	for (; n < 2 * (int)cap + 1; n++)
+		kmem_cache_free(s, o[n]);
+	ok(pcs->main->size == 1 && pcs->spare && pcs->spare->size == cap && barn->nr_full == 1,
+	   "main 1, spare full, one full sheaf in the barn");
+	x[0] = kmem_cache_alloc(s, GFP_KERNEL);
+	x[1] = kmem_cache_alloc(s, GFP_KERNEL);
+	is_int(pcs->main->size, 0, "main emptied ...");
+	is_int(pcs->spare->size, cap - 1, "... then the spare's last object taken, no exchange");
+	ok(x[0] == o[2 * cap] && x[1] == o[cap - 1], "... main's object, then the spare's last");
+	for (i = 2; i < (int)cap + 1; i++)
+		x[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	ok(pcs->main->size == 0 && pcs->spare->size == 0 && barn->nr_full == 1,
+	   "the spare emptied the same way; the barn untouched");
+	for (i = 1; i < (int)cap + 1; i++)
+		kmem_cache_free(s, x[i]);
+	kmem_cache_free(s, x[0]);
+	ok(pcs->main->size == cap && pcs->spare->size == 1, "a free onto a full main goes onto the spare");
+	ok(pcs->spare->objects[0] == x[0] && barn->nr_full == 1, "... no exchange, the barn untouched");
+	kmm_dmesg_clear();
+	kmem_cache_free(s, x[0]);
+	like(test_dmesg(), "already free", "freeing it again: the double free is caught on the spare");
+	is_int(pcs->spare->size, 1, "... and not pushed");
+	for (i = 2 * (int)cap + 1; i < 3 * (int)cap; i++)
+		kmem_cache_free(s, o[i]);
+	is_int(kmem_cache_shrink(s), 0, "every object back: the cache shrinks to nothing");
+	kmm_dmesg_clear();
+	kmem_cache_destroy(s);
+	unlike(test_dmesg(), "BUG", "destroyed without a report");
+	unpin();
+}
+
 static void test_without(void)
 {
 	struct kmem_cache *s;
@@ -395,6 +449,7 @@ int main(void)
 	test_remote_flush();
 	test_barn();
 	test_barn_shared();
+	test_spare_in_sequence();
 	kmm_exit();
 	test_without();
 	return done_testing();
