@@ -368,9 +368,16 @@ KMM_API void kmm_kmem_cache_free(struct kmem_cache *s, void *x)
 	unsigned long offset;
 	struct page *slab;
 
-	if (likely(slab_lookup(x, &slab, &offset)) && likely(slab->slab_cache == s) &&
-	    likely(fastpath_free(s, slab, offset, x)))
-		return;
+	/* Without fast paths (kmm.rseq=off, debugging), not even the lookup. */
+	if (likely(s->fastpath == FASTPATH_SHEAVES)) {
+		if (likely(slab_lookup(x, &slab, &offset)) && likely(slab->slab_cache == s) &&
+		    likely(slab_offset_ok(s, slab, offset)) && likely(!rseq_sheaf_free(s, x)))
+			return;
+	} else if (s->fastpath == FASTPATH_SLAB) {
+		if (likely(slab_lookup(x, &slab, &offset)) && likely(slab->slab_cache == s) &&
+		    likely(!rseq_slab_free(s, slab, x, x)))
+			return;
+	}
 	kmem_cache_free_slow(s, x, (unsigned long)__builtin_return_address(0));
 }
 
