@@ -23,6 +23,7 @@
 #include <kmm/spinlock.h>
 #include <kmm/list.h>
 #include <pthread.h>
+#include <string.h>
 
 typedef unsigned __int128 kmm_u128;
 
@@ -286,11 +287,15 @@ _Static_assert(sizeof(struct page) << (PAGE_SHIFT - 6) == PAGE_SIZE, "struct pag
 
 static __always_inline bool slab_lookup(const void *x, struct page **slabp, unsigned long *offset)
 {
-	unsigned long off = (unsigned long)x - READ_ONCE(kmm_slab_lookup.base);
-	unsigned long map = READ_ONCE(kmm_slab_lookup.map);
+	/*
+	 * Plain reads (folded into the arithmetic): written only while SLUB
+	 * comes up or goes down, before any object exists or after the last.
+	 */
+	unsigned long off = (unsigned long)x - kmm_slab_lookup.base;
+	unsigned long map = kmm_slab_lookup.map;
 	unsigned long page, head;
 
-	if (unlikely(off >= READ_ONCE(kmm_slab_lookup.bytes)))
+	if (unlikely(off >= kmm_slab_lookup.bytes))
 		return false;
 	page = map + ((off >> PAGE_SHIFT) << 6);
 	head = READ_ONCE(((struct page *)page)->compound_head);
@@ -347,6 +352,19 @@ static inline union slab_counters slab_counters(const struct page *slab)
 	return c;
 }
 
+/* The object count alone: a 16-bit load on little-endian machines. */
+static __always_inline unsigned int slab_counters_objects(const struct page *slab)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	u16 hi;
+
+	memcpy(&hi, (const char *)&slab->counters + 2, sizeof(hi));
+	return hi & 0x7fff;
+#else
+	return slab_counters(slab).objects;
+#endif
+}
+
 
 /*
  * Is offset an object start of slab, for a cache without a left red zone
@@ -364,7 +382,7 @@ static __always_inline bool slab_offset_ok(const struct kmem_cache *s, const str
 	kmm_u128 p = (kmm_u128)offset * s->reciprocal_size;
 
 	return (unsigned long)p < s->reciprocal_size &&
-	       (unsigned long)(p >> 64) < slab_counters(slab).objects;
+	       (unsigned long)(p >> 64) < slab_counters_objects(slab);
 }
 
 /* ---- helpers shared by slub.c and slub_init.c ---- */
