@@ -597,9 +597,15 @@ KMM_API void kmm_kfree(const void *object)
 	unsigned long offset;
 	struct page *slab;
 
+#ifndef KMM_NO_RSEQ	/* else no cache has fast paths */
 	if (likely(slab_lookup(x, &slab, &offset)) &&
 	    likely(fastpath_free(slab->slab_cache, slab, offset, x)))
 		return;
+#else
+	(void)x;
+	(void)slab;
+	(void)offset;
+#endif
 	kfree_slow(object, (unsigned long)__builtin_return_address(0));
 }
 
