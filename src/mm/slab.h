@@ -303,9 +303,10 @@ static __always_inline bool slab_lookup(const void *x, struct page **slabp, unsi
 		head = page;
 	else
 		head--;
-	/* PageSlab(): the top byte of page_type */
+	/* PageSlab(): the top byte of page_type (a plain read too: it is an
+	 * object's page, whose type changes only if the object is bogus) */
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	if (unlikely(READ_ONCE(((const u8 *)&((struct page *)head)->page_type)[3]) != PGTY_slab))
+	if (unlikely(((const u8 *)&((struct page *)head)->page_type)[3] != PGTY_slab))
 		return false;
 #else
 	if (unlikely(!PageSlab((struct page *)head)))

@@ -373,7 +373,7 @@ KMM_API void kmm_kmem_cache_free(struct kmem_cache *s, void *x)
 		if (likely(slab_lookup(x, &slab, &offset)) && likely(slab->slab_cache == s) &&
 		    likely(slab_offset_ok(s, slab, offset)) && likely(!rseq_sheaf_free(s, x)))
 			return;
-	} else if (s->fastpath == FASTPATH_SLAB) {
+	} else if (READ_ONCE(s->fastpath) == FASTPATH_SLAB) {	/* see fastpath_alloc() */
 		if (likely(slab_lookup(x, &slab, &offset)) && likely(slab->slab_cache == s) &&
 		    likely(!rseq_slab_free(s, slab, x, x)))
 			return;

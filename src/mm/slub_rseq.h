@@ -339,7 +339,8 @@ static __always_inline void *fastpath_alloc(struct kmem_cache *s)
 {
 	if (likely(s->fastpath == FASTPATH_SHEAVES))
 		return rseq_sheaf_alloc(s);
-	if (s->fastpath == FASTPATH_SLAB)
+	/* A load of its own, so that the first test is one instruction. */
+	if (READ_ONCE(s->fastpath) == FASTPATH_SLAB)
 		return rseq_slab_alloc(s);
 	return NULL;
 }
@@ -350,7 +351,7 @@ static __always_inline bool fastpath_free(struct kmem_cache *s, struct page *sla
 {
 	if (likely(s->fastpath == FASTPATH_SHEAVES))
 		return slab_offset_ok(s, slab, offset) && !rseq_sheaf_free(s, x);
-	if (s->fastpath == FASTPATH_SLAB)
+	if (READ_ONCE(s->fastpath) == FASTPATH_SLAB)
 		return !rseq_slab_free(s, slab, x, x);
 	return false;
 }
