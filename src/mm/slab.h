@@ -78,8 +78,10 @@ enum { FASTPATH_NONE, FASTPATH_SLAB, FASTPATH_SHEAVES };
  * pushes onto main, an allocation pops from it, whatever slab the object
  * is in; when main is empty (full) it is exchanged with spare, else
  * refilled from (flushed to) the slabs.  Only caches with the rseq fast
- * paths have them (s->cpu_sheaves != NULL); busy works as c->tid's
- * TID_BUSY for the sheaves' own sequences (slub_sheaf.c).
+ * paths have them (s->cpu_sheaves != NULL).  The sequences reach main
+ * through cur, which the lock's holder points at kmm_locked_sheaf (no
+ * object, no room) while it works, as c->tid's TID_BUSY does for the
+ * CPU slab (slub_sheaf.c).
  */
 struct slab_sheaf {
 	struct list_head barn_list;	/* on its node's barn, when there */
@@ -91,8 +93,12 @@ struct slab_sheaf {
 	void *objects[];
 };
 
+/* Empty with no room (capacity 0): every sequence leaves to the slow path. */
+extern struct slab_sheaf kmm_locked_sheaf __attribute__((visibility("hidden")));
+
 struct slub_percpu_sheaves {
-	unsigned long busy;		/* TID_BUSY while lock's holder works */
+	struct slab_sheaf *cur;		/* main, or &kmm_locked_sheaf while lock's
+					 * holder works: what the sequences use */
 	struct slab_sheaf *main;	/* never NULL */
 	struct slab_sheaf *spare;	/* NULL when given away to the barn */
 	spinlock_t lock;

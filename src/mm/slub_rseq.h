@@ -161,8 +161,8 @@ dbl:
 }
 
 /*
- * Set TID_BUSY in *word (c->tid, or a sheaves' busy word) by a sequence on
- * cpu; false if the thread is not running there.
+ * Set TID_BUSY in c->tid by a sequence on cpu; false if the thread is not
+ * running there.
  */
 static inline bool rseq_cpu_claim(unsigned long *word, unsigned int cpu)
 {
@@ -190,6 +190,31 @@ static inline bool rseq_cpu_claim(unsigned long *word, unsigned int cpu)
 	return !ret;
 }
 
+/* *word = val by a sequence on cpu; false if the thread is not running there. */
+static inline bool rseq_cpu_set(unsigned long *word, unsigned long val, unsigned int cpu)
+{
+	unsigned long t1;
+	int ret;
+
+	__asm__ __volatile__(
+		KMM_RSEQ_START("[rso]", "[t1]")
+		"movl %%fs:4(%[rso]), %k[t1]\n\t"
+		"cmpl %[cpu], %k[t1]\n\t"
+		"jne 5f\n\t"
+		"movq %[val], (%[w])\n"			/* commit */
+		"2:\n\t"
+		"xorl %k[ret], %k[ret]\n\t"
+		"jmp 9f\n"
+		"5:\n\t"
+		"movl $1, %k[ret]\n"
+		"9:\n\t"
+		KMM_RSEQ_ABORT
+		: [ret] "=&r"(ret), [t1] "=&r"(t1)
+		: [rso] "r"(kmm_arch_rseq_offset), [w] "r"(word), [val] "r"(val), [cpu] "r"(cpu)
+		: "cc", "memory");
+	return !ret;
+}
+
 #define PCS_OFF(f)	"i"(offsetof(struct slub_percpu_sheaves, f))
 _Static_assert(offsetof(struct slab_sheaf, none) + sizeof(void *) ==
 	       offsetof(struct slab_sheaf, objects), "none is objects[-1]");
@@ -199,7 +224,8 @@ _Static_assert(offsetof(struct slab_sheaf, none) + sizeof(void *) ==
  * Pop the last object of this CPU's main sheaf, or of the spare when main
  * is empty (kmm: the slow path's exchange of an empty main with a spare
  * that has objects, without the exchange: one commit either way); NULL:
- * both empty, or busy.
+ * both empty, or the lock's holder works on them (cur is kmm_locked_sheaf,
+ * empty with no room).
  */
 static __always_inline void *rseq_sheaf_alloc(struct kmem_cache *s)
 {
@@ -212,12 +238,12 @@ static __always_inline void *rseq_sheaf_alloc(struct kmem_cache *s)
 		"jae %l[slow]\n\t"
 		"shlq %[psh], %[pcs]\n\t"
 		"addq %c[o_sheaves](%[s]), %[pcs]\n\t"
-		"cmpq $0, %c[o_busy](%[pcs])\n\t"
-		"js %l[slow]\n\t"
-		"movq %c[o_main](%[pcs]), %[m]\n\t"
+		"movq %c[o_cur](%[pcs]), %[m]\n\t"
 		"movl %c[o_size](%[m]), %k[n]\n\t"
 		"subl $1, %k[n]\n\t"
 		"jae 6f\n\t"
+		"cmpl $0, %c[o_cap](%[m])\n\t"		/* kmm_locked_sheaf */
+		"je %l[slow]\n\t"
 		"movq %c[o_spare](%[pcs]), %[m]\n\t"	/* main was empty */
 		"testq %[m], %[m]\n\t"
 		"jz %l[slow]\n\t"
@@ -233,8 +259,8 @@ static __always_inline void *rseq_sheaf_alloc(struct kmem_cache *s)
 		: [rso] "r"(kmm_arch_rseq_offset), [s] "r"(s),
 		  [psh] CPU_SHIFT(struct slub_percpu_sheaves),
 		  [o_nr] KC_OFF(nr_cpu_ids), [o_sheaves] KC_OFF(cpu_sheaves),
-		  [o_busy] PCS_OFF(busy), [o_main] PCS_OFF(main), [o_spare] PCS_OFF(spare),
-		  [o_size] SHEAF_OFF(size), [o_objs] SHEAF_OFF(objects)
+		  [o_cur] PCS_OFF(cur), [o_spare] PCS_OFF(spare),
+		  [o_size] SHEAF_OFF(size), [o_cap] SHEAF_OFF(capacity), [o_objs] SHEAF_OFF(objects)
 		: "cc", "memory"
 		: slow);
 	(void)pcs; (void)m; (void)n;
@@ -248,7 +274,7 @@ slow:
 /*
  * Push object onto this CPU's main sheaf, or onto the spare when main is
  * full (as rseq_sheaf_alloc() pops).  0: done; 1: take the slow path
- * (both full, or busy); 2: object is already the last one pushed onto
+ * (both full, or locked); 2: object is already the last one pushed onto
  * that sheaf (a double free, the check the freelist head gave before).
  */
 static __always_inline int rseq_sheaf_free(struct kmem_cache *s, void *object)
@@ -260,12 +286,12 @@ static __always_inline int rseq_sheaf_free(struct kmem_cache *s, void *object)
 		"jae %l[slow]\n\t"
 		"shlq %[psh], %%r9\n\t"
 		"addq %c[o_sheaves](%[s]), %%r9\n\t"
-		"cmpq $0, %c[o_busy](%%r9)\n\t"
-		"js %l[slow]\n\t"
-		"movq %c[o_main](%%r9), %%r10\n\t"
+		"movq %c[o_cur](%%r9), %%r10\n\t"
 		"movl %c[o_size](%%r10), %%r8d\n\t"
 		"cmpl %c[o_cap](%%r10), %%r8d\n\t"
 		"jb 6f\n\t"
+		"cmpl $0, %c[o_cap](%%r10)\n\t"		/* kmm_locked_sheaf */
+		"je %l[slow]\n\t"
 		"movq %c[o_spare](%%r9), %%r10\n\t"	/* main was full */
 		"testq %%r10, %%r10\n\t"
 		"jz %l[slow]\n\t"
@@ -285,7 +311,7 @@ static __always_inline int rseq_sheaf_free(struct kmem_cache *s, void *object)
 		: [rso] "r"(kmm_arch_rseq_offset), [s] "r"(s), [obj] "r"(object),
 		  [psh] CPU_SHIFT(struct slub_percpu_sheaves),
 		  [o_nr] KC_OFF(nr_cpu_ids), [o_sheaves] KC_OFF(cpu_sheaves),
-		  [o_busy] PCS_OFF(busy), [o_main] PCS_OFF(main), [o_spare] PCS_OFF(spare),
+		  [o_cur] PCS_OFF(cur), [o_spare] PCS_OFF(spare),
 		  [o_size] SHEAF_OFF(size), [o_cap] SHEAF_OFF(capacity),
 		  [o_objs] SHEAF_OFF(objects)
 		: "cc", "memory", "r8", "r9", "r10"
@@ -309,17 +335,20 @@ static inline void *rseq_slab_alloc(struct kmem_cache *s) { return NULL; }
 static inline int rseq_slab_free(struct kmem_cache *s, struct page *slab, void *head,
 				 void *tail) { return 1; }
 static inline bool rseq_cpu_claim(unsigned long *word, unsigned int cpu) { return false; }
+static inline bool rseq_cpu_set(unsigned long *word, unsigned long val, unsigned int cpu)
+{
+	return false;
+}
 static inline void *rseq_sheaf_alloc(struct kmem_cache *s) { return NULL; }
 static inline int rseq_sheaf_free(struct kmem_cache *s, void *object) { return 1; }
 
 #endif /* KMM_NO_RSEQ */
 
 /*
- * With the per-CPU lock of *word held (c->tid or a sheaves' busy word of
- * cpu): set TID_BUSY so that every sequence on cpu leaves to the slow
- * path.  By a sequence when the thread runs on cpu, else by a store and a
- * fence that restarts the sequences running there.  Released by a
- * release store that clears the bit.
+ * With c->lock of cpu held: set TID_BUSY in c->tid so that every sequence
+ * on cpu leaves to the slow path.  By a sequence when the thread runs on
+ * cpu, else by a store and a fence that restarts the sequences running
+ * there.  Released by a release store that clears the bit.
  */
 static inline void rseq_claim(unsigned long *word, unsigned int cpu)
 {
@@ -327,6 +356,20 @@ static inline void rseq_claim(unsigned long *word, unsigned int cpu)
 		return;
 	__atomic_store_n(word, *word | TID_BUSY, __ATOMIC_SEQ_CST);
 	/* Registered at boot; it cannot fail for an online CPU. */
+	BUG_ON(!kmm_rseq_fence((int)cpu));
+}
+
+/*
+ * With pcs->lock of cpu held: point the sequences at kmm_locked_sheaf, the
+ * same way.  Released by a release store of main into cur.
+ */
+static inline void rseq_claim_sheaves(struct slub_percpu_sheaves *pcs, unsigned int cpu)
+{
+	unsigned long *word = (unsigned long *)&pcs->cur;
+
+	if (rseq_cpu_set(word, (unsigned long)&kmm_locked_sheaf, cpu))
+		return;
+	__atomic_store_n(&pcs->cur, &kmm_locked_sheaf, __ATOMIC_SEQ_CST);
 	BUG_ON(!kmm_rseq_fence((int)cpu));
 }
 

@@ -16,8 +16,9 @@
  * and spare in the slow path, which a random mix of frees and allocations
  * of one cache makes every other operation near the boundary.  The
  * exchanges below remain for races.  Everything else takes pcs->lock and
- * sets pcs->busy, as cpu_claim() does for the CPU slab, so that the
- * sequences step aside.  6.18's slow paths:
+ * points pcs->cur (what the sequences use as main) at kmm_locked_sheaf,
+ * which has no object and no room, so that the sequences step aside, as
+ * cpu_claim()'s TID_BUSY does for the CPU slab.  6.18's slow paths:
  *   - allocation, main empty (__pcs_replace_empty_main): exchange with the
  *     spare if it has objects; else give main to the node's barn for a
  *     full sheaf; else refill an empty sheaf (the spare, or one from the
@@ -92,8 +93,8 @@ bool kmm_alloc_sheaves(struct kmem_cache *s)
 	for (cpu = 0; cpu < s->nr_cpu_ids; cpu++) {
 		struct slub_percpu_sheaves *pcs = &s->cpu_sheaves[cpu];
 
-		pcs->busy = 0;
 		pcs->main = (struct slab_sheaf *)sheaf;
+		pcs->cur = pcs->main;
 		pcs->main->capacity = s->sheaf_capacity;
 		sheaf += sheaf_stride(s);
 		pcs->spare = (struct slab_sheaf *)sheaf;
@@ -129,9 +130,14 @@ void kmm_free_sheaves(struct kmem_cache *s)
 	s->barn = NULL;
 }
 
+/* Empty and without room: the sequences' cur while the lock's holder works. */
+struct slab_sheaf kmm_locked_sheaf;
+
 /*
- * Own cpu's sheaves: the lock serialises owners, busy (rseq_claim) makes
- * the sequences on that CPU take the slow path.
+ * Own cpu's sheaves: the lock serialises owners; pointing cur at
+ * kmm_locked_sheaf (rseq_claim_sheaves) sends the sequences on that CPU
+ * to the slow path, where they wait for the lock.  The owner works on
+ * main and spare; unlocking publishes main in cur.
  */
 static struct slub_percpu_sheaves *pcs_lock(struct kmem_cache *s, unsigned int cpu,
 					      unsigned long *flags)
@@ -141,13 +147,13 @@ static struct slub_percpu_sheaves *pcs_lock(struct kmem_cache *s, unsigned int c
 
 	spin_lock_irqsave(&pcs->lock, f);
 	*flags = f;
-	rseq_claim(&pcs->busy, cpu);
+	rseq_claim_sheaves(pcs, cpu);
 	return pcs;
 }
 
 static void pcs_unlock(struct slub_percpu_sheaves *pcs, unsigned long flags)
 {
-	__atomic_store_n(&pcs->busy, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&pcs->cur, pcs->main, __ATOMIC_RELEASE);
 	spin_unlock_irqrestore(&pcs->lock, flags);
 }
 
