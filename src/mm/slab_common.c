@@ -305,11 +305,12 @@ KMM_API const char *kmm_kmem_cache_name(struct kmem_cache *s)
 
 KMM_API void *kmm_kmem_cache_alloc(struct kmem_cache *s, gfp_t flags)
 {
-	if (likely(!(flags & __GFP_ZERO))) {
-		void *object = fastpath_alloc(s);
+	void *object = fastpath_alloc(s);
 
-		if (likely(object))
-			return object;
+	if (likely(object)) {
+		if (unlikely(flags & __GFP_ZERO))	/* as slab_alloc() zeroes */
+			return memset(object, 0, s->object_size);
+		return object;
 	}
 	return kmm_slab_alloc(s, flags, (unsigned long)__builtin_return_address(0));
 }
@@ -540,14 +541,16 @@ static noinline void *kmalloc_slow(size_t size, gfp_t flags, unsigned long calle
 /* The fast path: a kmalloc cache's sheaf or CPU freelist; anything else is the slow path's. */
 KMM_API void *kmm_kmalloc(size_t size, gfp_t flags)
 {
-	if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE) &&
-	    likely(!(flags & (__GFP_ZERO | __GFP_RECLAIMABLE)))) {
+	if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE) && likely(!(flags & __GFP_RECLAIMABLE))) {
 		struct kmem_cache *s = __atomic_load_n(&kmalloc_by_size[(size - 1) / 8],
 						       __ATOMIC_ACQUIRE);
 		void *object = fastpath_alloc(s);
 
-		if (likely(object))
+		if (likely(object)) {
+			if (unlikely(flags & __GFP_ZERO))	/* kzalloc: the whole object */
+				return memset(object, 0, s->object_size);
 			return object;
+		}
 	}
 	return kmalloc_slow(size, flags, (unsigned long)__builtin_return_address(0));
 }
