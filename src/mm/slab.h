@@ -23,6 +23,7 @@
 #include <kmm/spinlock.h>
 #include <kmm/list.h>
 #include <pthread.h>
+#include <string.h>
 
 typedef unsigned __int128 kmm_u128;
 
@@ -77,20 +78,49 @@ enum { FASTPATH_NONE, FASTPATH_SLAB, FASTPATH_SHEAVES };
  * pushes onto main, an allocation pops from it, whatever slab the object
  * is in; when main is empty (full) it is exchanged with spare, else
  * refilled from (flushed to) the slabs.  Only caches with the rseq fast
- * paths have them (s->cpu_sheaves != NULL); busy works as c->tid's
- * TID_BUSY for the sheaves' own sequences (slub_sheaf.c).
+ * paths have them (s->cpu_sheaves != NULL).  The sequences reach main
+ * through cur, which the lock's holder points at kmm_locked_sheaf (no
+ * object, no room) while it works, as c->tid's TID_BUSY does for the
+ * CPU slab (slub_sheaf.c).
  */
 struct slab_sheaf {
+	struct list_head barn_list;	/* on its node's barn, when there */
 	unsigned int size;		/* objects[0 .. size) are free objects */
 	unsigned int capacity;
+	void *none;			/* NULL: objects[-1] of an empty sheaf, so
+					 * that the free sequence's double-free
+					 * check needs no emptiness test */
 	void *objects[];
 };
 
+/* Empty with no room (capacity 0): every sequence leaves to the slow path. */
+extern struct slab_sheaf kmm_locked_sheaf __attribute__((visibility("hidden")));
+
 struct slub_percpu_sheaves {
-	unsigned long busy;		/* TID_BUSY while lock's holder works */
-	struct slab_sheaf *main;
-	struct slab_sheaf *spare;
+	struct slab_sheaf *cur;		/* main, or &kmm_locked_sheaf while lock's
+					 * holder works: what the sequences use */
+	struct slab_sheaf *main;	/* never NULL */
+	struct slab_sheaf *spare;	/* NULL when given away to the barn */
 	spinlock_t lock;
+} __attribute__((aligned(64)));
+
+/*
+ * The barn (Linux 6.18): a node's store of full and empty sheaves, so that
+ * a CPU whose sheaves are both full (empty) exchanges one for an empty
+ * (full) sheaf instead of flushing objects to (refilling from) the slabs.
+ * At most MAX_FULL_SHEAVES full ones; kmm never allocates sheaves later,
+ * so the sheaves a barn starts with (BARN_SHEAVES) bound the empty ones.
+ */
+#define MAX_FULL_SHEAVES	10
+#define MAX_EMPTY_SHEAVES	10
+#define BARN_SHEAVES		(MAX_FULL_SHEAVES + MAX_EMPTY_SHEAVES)
+
+struct node_barn {
+	spinlock_t lock;
+	struct list_head sheaves_full;
+	struct list_head sheaves_empty;
+	unsigned int nr_full;
+	unsigned int nr_empty;
 } __attribute__((aligned(64)));
 
 struct kmem_cache_node {
@@ -103,17 +133,22 @@ struct kmem_cache_node {
 };
 
 struct kmem_cache {
+	/* What the fast paths read, together in the first cache line. */
+	struct slub_percpu_sheaves *cpu_sheaves;	/* [nr_cpu_ids], or NULL */
 	struct kmem_cache_cpu *cpu_slab;
+	unsigned long random;		/* freelist pointer hardening */
+	u64 reciprocal_size;		/* ceil(2^64 / size): divisibility test */
 	slab_flags_t flags;
+	unsigned int nr_cpu_ids;	/* entries in cpu_slab */
+	unsigned int size;		/* object + metadata, aligned */
+	unsigned int offset;		/* free pointer offset */
+	unsigned int object_size;	/* what the user asked for */
 	unsigned char fastpath;		/* FASTPATH_*: rseq fast paths (no debug
 					 * flags, no debug_pagealloc, kmm_percpu_rseq) */
-	unsigned int nr_cpu_ids;	/* entries in cpu_slab */
-	struct slub_percpu_sheaves *cpu_sheaves;	/* [nr_cpu_ids], or NULL */
+	/* The rest. */
 	unsigned int sheaf_capacity;
+	struct node_barn *barn;		/* [nr_online_nodes] with sheaves, else NULL */
 	unsigned long min_partial;
-	unsigned int size;		/* object + metadata, aligned */
-	unsigned int object_size;	/* what the user asked for */
-	unsigned int offset;		/* free pointer offset */
 	unsigned int cpu_partial;	/* objects kept on per-CPU partials */
 	unsigned int cpu_partial_slabs;
 	struct kmem_cache_order_objects oo;	/* preferred order */
@@ -126,8 +161,6 @@ struct kmem_cache {
 	unsigned int red_left_pad;
 	const char *name;
 	struct list_head list;		/* slab_caches */
-	unsigned long random;		/* freelist pointer hardening */
-	u64 reciprocal_size;		/* ceil(2^64 / size): divisibility test */
 	/* slub_debug's layout (kmm_debug_cache_layout(), with the sizes). */
 	unsigned int debug_info_end;	/* get_info_end(): the tracks */
 	unsigned int debug_pad_off;	/* the object padding (POISON_INUSE) ... */
@@ -183,7 +216,7 @@ size_t kmm_sheaves_bytes(const struct kmem_cache *s);
 /* The slow paths behind the sheaf sequences. */
 void *kmm_sheaf_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long addr);
 void kmm_sheaf_free_slow(struct kmem_cache *s, void *object, unsigned long addr);
-/* Return every object in every CPU's sheaves to its slab. */
+/* Return every object in every CPU's sheaves and in the barns to its slab. */
 void kmm_flush_all_sheaves(struct kmem_cache *s);
 /* The CPU-slab paths (slub.c), for sheaf refills and flushes. */
 void *kmm_slab_alloc_cpu(struct kmem_cache *s, gfp_t gfp, unsigned long addr);
@@ -247,6 +280,56 @@ static inline struct page *virt_to_slab(const void *addr)
 	return PageSlab(page) ? page : NULL;
 }
 
+/*
+ * The entry points' fast lookup of an object's slab: virt_addr_valid(),
+ * virt_to_page() and compound_head() with hidden copies of kmm_mem_base,
+ * the memory's size and mem_map (the public ones are reached through the
+ * GOT), set while SLUB is up (bytes is 0 otherwise, so that everything
+ * takes the slow path).  Finds the slab and x's offset in it; false when
+ * x is not in a slab page.
+ */
+struct slab_lookup {
+	unsigned long base;		/* kmm_mem_base */
+	unsigned long bytes;		/* kmm_max_pfn << PAGE_SHIFT */
+	unsigned long map;		/* kmm_mem_map */
+};
+extern struct slab_lookup kmm_slab_lookup __attribute__((visibility("hidden")));
+void kmm_slab_lookup_set(bool up);
+
+_Static_assert(sizeof(struct page) << (PAGE_SHIFT - 6) == PAGE_SIZE, "struct page is 64 bytes");
+
+static __always_inline bool slab_lookup(const void *x, struct page **slabp, unsigned long *offset)
+{
+	/*
+	 * Plain reads (folded into the arithmetic): written only while SLUB
+	 * comes up or goes down, before any object exists or after the last.
+	 */
+	unsigned long off = (unsigned long)x - kmm_slab_lookup.base;
+	unsigned long map = kmm_slab_lookup.map;
+	unsigned long page, head;
+
+	if (unlikely(off >= kmm_slab_lookup.bytes))
+		return false;
+	page = map + ((off >> PAGE_SHIFT) << 6);
+	head = READ_ONCE(((struct page *)page)->compound_head);
+	if (!(head & 1))
+		head = page;
+	else
+		head--;
+	/* PageSlab(): the top byte of page_type (a plain read too: it is an
+	 * object's page, whose type changes only if the object is bogus) */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (unlikely(((const u8 *)&((struct page *)head)->page_type)[3] != PGTY_slab))
+		return false;
+#else
+	if (unlikely(!PageSlab((struct page *)head)))
+		return false;
+#endif
+	*offset = off - ((head - map) << (PAGE_SHIFT - 6));
+	*slabp = (struct page *)head;
+	return true;
+}
+
 /* page_to_nid() of a slab, whose flags word other CPUs change atomically
  * (PG_workingset marks "on a node partial list"). */
 static inline int slab_nid(const struct page *slab)
@@ -283,6 +366,38 @@ static inline union slab_counters slab_counters(const struct page *slab)
 	return c;
 }
 
+/* The object count alone: a 16-bit load on little-endian machines. */
+static __always_inline unsigned int slab_counters_objects(const struct page *slab)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	u16 hi;
+
+	memcpy(&hi, (const char *)&slab->counters + 2, sizeof(hi));
+	return hi & 0x7fff;
+#else
+	return slab_counters(slab).objects;
+#endif
+}
+
+
+/*
+ * Is offset an object start of slab, for a cache without a left red zone
+ * (every cache with fast paths)?  kmm_slab_valid_pointer() on an offset.
+ */
+static __always_inline bool slab_offset_ok(const struct kmem_cache *s, const struct page *slab,
+					   unsigned long offset)
+{
+	/*
+	 * One multiplication gives both: for offset < 2^32, the high half of
+	 * offset * ceil(2^64 / size) is offset / size (Lemire, Kaser and
+	 * Kurz), the low half is below the multiplier exactly when size
+	 * divides offset (freeptr_in_range()).
+	 */
+	kmm_u128 p = (kmm_u128)offset * s->reciprocal_size;
+
+	return (unsigned long)p < s->reciprocal_size &&
+	       (unsigned long)(p >> 64) < slab_counters_objects(slab);
+}
 
 /* ---- helpers shared by slub.c and slub_init.c ---- */
 

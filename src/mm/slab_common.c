@@ -305,11 +305,12 @@ KMM_API const char *kmm_kmem_cache_name(struct kmem_cache *s)
 
 KMM_API void *kmm_kmem_cache_alloc(struct kmem_cache *s, gfp_t flags)
 {
-	if (likely(s->fastpath) && likely(!(flags & __GFP_ZERO))) {
-		void *object = fastpath_alloc(s);
+	void *object = fastpath_alloc(s);
 
-		if (likely(object))
-			return object;
+	if (likely(object)) {
+		if (unlikely(flags & __GFP_ZERO))	/* as slab_alloc() zeroes */
+			return memset(object, 0, s->object_size);
+		return object;
 	}
 	return kmm_slab_alloc(s, flags, (unsigned long)__builtin_return_address(0));
 }
@@ -362,14 +363,20 @@ static noinline void kmem_cache_free_slow(struct kmem_cache *s, void *x, unsigne
 	kmm_slab_free(s, slab, x, caller);
 }
 
-/* The fast path frees into the CPU slab; anything else is the slow path's. */
+/* The fast path frees onto the sheaves or the CPU slab; anything else is the slow path's. */
 KMM_API void kmm_kmem_cache_free(struct kmem_cache *s, void *x)
 {
+	unsigned long offset;
 	struct page *slab;
 
-	if (likely(s->fastpath) && likely(virt_addr_valid(x))) {
-		slab = compound_head(virt_to_page(x));
-		if (likely(PageSlab(slab) && slab->slab_cache == s) && likely(fastpath_free(s, slab, x)))
+	/* Without fast paths (kmm.rseq=off, debugging), not even the lookup. */
+	if (likely(s->fastpath == FASTPATH_SHEAVES)) {
+		if (likely(slab_lookup(x, &slab, &offset)) && likely(slab->slab_cache == s) &&
+		    likely(slab_offset_ok(s, slab, offset)) && likely(!rseq_sheaf_free(s, x)))
+			return;
+	} else if (READ_ONCE(s->fastpath) == FASTPATH_SLAB) {	/* see fastpath_alloc() */
+		if (likely(slab_lookup(x, &slab, &offset)) && likely(slab->slab_cache == s) &&
+		    likely(!rseq_slab_free(s, slab, x, x)))
 			return;
 	}
 	kmem_cache_free_slow(s, x, (unsigned long)__builtin_return_address(0));
@@ -380,6 +387,15 @@ KMM_API void kmm_kmem_cache_free(struct kmem_cache *s, void *x)
 enum kmalloc_cache_type { KMALLOC_NORMAL, KMALLOC_RECLAIM, NR_KMALLOC_TYPES };
 
 static struct kmem_cache *kmalloc_caches[NR_KMALLOC_TYPES][KMALLOC_SHIFT_HIGH + 1];
+/*
+ * kmalloc's fast path: the normal cache of each size, by (size - 1) / 8
+ * (kmalloc_slab() without a branch on the size).  Until the caches exist,
+ * a cache without fast paths, which sends kmalloc to its slow path.
+ */
+static struct kmem_cache kmalloc_not_yet;
+static struct kmem_cache *kmalloc_by_size[KMALLOC_MAX_CACHE_SIZE / 8] = {
+	[0 ... KMALLOC_MAX_CACHE_SIZE / 8 - 1] = &kmalloc_not_yet
+};
 
 /* The index of the cache for sizes up to 192, by (size - 1) / 8. */
 static const u8 kmalloc_size_index[24] = {
@@ -522,18 +538,18 @@ static noinline void *kmalloc_slow(size_t size, gfp_t flags, unsigned long calle
 	return __kmalloc(size, flags, caller);
 }
 
-/* The fast path: a kmalloc cache's CPU freelist; anything else is the slow path's. */
+/* The fast path: a kmalloc cache's sheaf or CPU freelist; anything else is the slow path's. */
 KMM_API void *kmm_kmalloc(size_t size, gfp_t flags)
 {
-	if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE) &&
-	    likely(!(flags & (__GFP_ZERO | __GFP_RECLAIMABLE)))) {
-		struct kmem_cache *s = kmalloc_slab(size, 0);
+	if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE) && likely(!(flags & __GFP_RECLAIMABLE))) {
+		struct kmem_cache *s = __atomic_load_n(&kmalloc_by_size[(size - 1) / 8],
+						       __ATOMIC_ACQUIRE);
+		void *object = fastpath_alloc(s);
 
-		if (likely(s) && likely(s->fastpath)) {
-			void *object = fastpath_alloc(s);
-
-			if (likely(object))
-				return object;
+		if (likely(object)) {
+			if (unlikely(flags & __GFP_ZERO))	/* kzalloc: the whole object */
+				return memset(object, 0, s->object_size);
+			return object;
 		}
 	}
 	return kmalloc_slow(size, flags, (unsigned long)__builtin_return_address(0));
@@ -581,14 +597,18 @@ static noinline void kfree_slow(const void *object, unsigned long caller)
 KMM_API void kmm_kfree(const void *object)
 {
 	void *x = (void *)object;
+	unsigned long offset;
+	struct page *slab;
 
-	if (likely(virt_addr_valid(x))) {
-		struct page *slab = compound_head(virt_to_page(x));
-
-		if (likely(PageSlab(slab)) && likely(slab->slab_cache->fastpath) &&
-		    likely(fastpath_free(slab->slab_cache, slab, x)))
-			return;
-	}
+#ifndef KMM_NO_RSEQ	/* else no cache has fast paths */
+	if (likely(slab_lookup(x, &slab, &offset)) &&
+	    likely(fastpath_free(slab->slab_cache, slab, offset, x)))
+		return;
+#else
+	(void)x;
+	(void)slab;
+	(void)offset;
+#endif
 	kfree_slow(object, (unsigned long)__builtin_return_address(0));
 }
 
@@ -732,6 +752,9 @@ static void create_kmalloc_caches(void)
 			}
 		}
 	}
+	for (i = 0; i < (int)ARRAY_SIZE(kmalloc_by_size); i++)
+		__atomic_store_n(&kmalloc_by_size[i], kmalloc_slab((size_t)i * 8 + 1, 0),
+				 __ATOMIC_RELEASE);
 }
 
 /*
@@ -740,6 +763,17 @@ static void create_kmalloc_caches(void)
  * in the kernel) runs at the first use of the slab allocator, so that a
  * program that only uses the page allocator has all of its memory.
  */
+struct slab_lookup kmm_slab_lookup;
+
+void kmm_slab_lookup_set(bool up)
+{
+	WRITE_ONCE(kmm_slab_lookup.bytes, 0UL);
+	WRITE_ONCE(kmm_slab_lookup.base, up ? (unsigned long)kmm_mem_base : 0UL);
+	WRITE_ONCE(kmm_slab_lookup.map, up ? (unsigned long)kmm_mem_map : 0UL);
+	if (up)
+		__atomic_store_n(&kmm_slab_lookup.bytes, kmm_max_pfn << PAGE_SHIFT, __ATOMIC_RELEASE);
+}
+
 int kmm_slab_init(void)
 {
 	__atomic_store_n(&kmm_slab_state, DOWN, __ATOMIC_RELAXED);
@@ -752,6 +786,7 @@ void kmm_slab_bootstrap(void)
 		return;
 	pthread_mutex_lock(&kmm_slab_mutex);
 	if (kmm_slab_state != FULL) {
+		kmm_slab_lookup_set(true);
 		kmm_kmem_cache_init();
 		create_kmalloc_caches();
 		__atomic_store_n(&kmm_slab_state, FULL, __ATOMIC_RELEASE);
@@ -826,6 +861,9 @@ void kmm_slab_exit(void)
 		kmm_arch_release(arrays[i].addr, arrays[i].bytes);
 	INIT_LIST_HEAD(&kmm_slab_caches);
 	memset(kmalloc_caches, 0, sizeof(kmalloc_caches));
+	for (i = 0; i < (int)ARRAY_SIZE(kmalloc_by_size); i++)
+		__atomic_store_n(&kmalloc_by_size[i], &kmalloc_not_yet, __ATOMIC_RELAXED);
+	kmm_slab_lookup_set(false);
 	kmm_kmem_cache = kmm_kmem_cache_node = NULL;
 	__atomic_store_n(&kmm_slab_state, DOWN, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&kmm_slab_mutex);

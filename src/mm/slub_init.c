@@ -295,7 +295,9 @@ int kmm___kmem_cache_create(struct kmem_cache *s, const char *name, unsigned int
 	}
 	s->nr_cpu_ids = nr_cpu_ids;
 	s->fastpath = FASTPATH_NONE;
-	if (kmm_percpu_rseq && !kmem_cache_debug(s) && !debug_pagealloc_enabled())
+	/* The fast paths' object check assumes no left red zone (slab_offset_ok). */
+	if (kmm_percpu_rseq && !kmem_cache_debug(s) && !debug_pagealloc_enabled() &&
+	    !s->red_left_pad)
 		s->fastpath = FASTPATH_SLAB;
 	/* Sheaves need the rseq fast paths (slub_sheaf.c). */
 	if (s->fastpath && kmm_slub_sheaves) {
@@ -310,7 +312,9 @@ int kmm___kmem_cache_create(struct kmem_cache *s, const char *name, unsigned int
 
 /* ---- bootstrap (kmem_cache_init) --------------------------------------------- */
 
-static struct kmem_cache boot_kmem_cache, boot_kmem_cache_node;
+/* Aligned as kmem_cache's objects are: the fast paths' fields share a line. */
+static struct kmem_cache boot_kmem_cache __attribute__((aligned(64)));
+static struct kmem_cache boot_kmem_cache_node __attribute__((aligned(64)));
 
 static void create_boot_cache(struct kmem_cache *s, const char *name, unsigned int size,
 			      slab_flags_t flags)

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * Per-CPU sheaves: arrays of free object pointers in front of the CPU slab,
- * as Linux 6.18's mm/slub.c put in front of its CPU slabs ("percpu array
- * caches"; later kernels use them for almost every cache).
+ * Per-CPU sheaves and the barn: arrays of free object pointers in front of
+ * the CPU slab, as Linux 6.18's mm/slub.c put in front of its CPU slabs
+ * ("percpu array caches"; later kernels use them for almost every cache).
  *
  * A free pushes the object onto this CPU's main sheaf, whichever slab it
  * belongs to; an allocation pops the object freed last.  So a workload
@@ -11,18 +11,34 @@
  * CPU slab to its slab with a compare-and-swap (__slab_free).
  *
  * The fast paths are restartable sequences (slub_rseq.h) that end in one
- * store to the main sheaf's size.  Everything else takes pcs->lock and
- * sets pcs->busy, as cpu_claim() does for the CPU slab, so that the
- * sequences step aside:
- *   - allocation, main empty: exchange with spare if it has objects, else
- *     refill main with up to half a sheaf from the CPU slab paths;
- *   - free, main full: exchange with spare if it is empty, else flush
- *     spare's objects to their slabs and exchange;
- *   - kmem_cache_shrink / validate / destroy flush every CPU's sheaves.
- * kmm has no barn (the kernel's per-node store of full and empty sheaves):
- * each CPU keeps its two sheaves for the cache's lifetime, in memory
- * reserved with the cache.  Objects in sheaves are allocated objects as
- * far as their slabs and slabinfo are concerned, as in the kernel.
+ * store to a sheaf's size: main's, or the spare's when main is empty (an
+ * allocation) or full (a free).  That is kmm's: the kernel exchanges main
+ * and spare in the slow path, which a random mix of frees and allocations
+ * of one cache makes every other operation near the boundary.  The
+ * exchanges below remain for races.  Everything else takes pcs->lock and
+ * points pcs->cur (what the sequences use as main) at kmm_locked_sheaf,
+ * which has no object and no room, so that the sequences step aside, as
+ * cpu_claim()'s TID_BUSY does for the CPU slab.  6.18's slow paths:
+ *   - allocation, main empty (__pcs_replace_empty_main): exchange with the
+ *     spare if it has objects; else give main to the node's barn for a
+ *     full sheaf; else refill an empty sheaf (the spare, or one from the
+ *     barn) from the CPU slab paths with the lock dropped, and install it;
+ *     with no sheaf to refill, one object from the slabs;
+ *   - free, main full (__pcs_replace_full_main): with no spare, take an
+ *     empty sheaf from the barn; exchange with a spare that has room; else
+ *     give main to the barn for an empty sheaf; when the barn has
+ *     MAX_FULL_SHEAVES full ones already, flush the spare's objects to
+ *     their slabs (lock dropped) and install it as the empty sheaf; when
+ *     there is no empty sheaf at all, flush main (sheaf_flush_main);
+ *   - kmem_cache_shrink / validate / destroy flush every CPU's sheaves and
+ *     every barn (barn_shrink).
+ * The barn lock nests inside pcs->lock; neither is held in the slab paths.
+ * Unlike the kernel, kmm does not allocate sheaves as it goes: each CPU
+ * starts with a main and a spare and each node's barn with BARN_SHEAVES
+ * empty ones, all in memory reserved with the cache; where the kernel
+ * would allocate a sheaf (and handles failure), kmm finds none.  Objects
+ * in sheaves are allocated objects as far as their slabs and slabinfo are
+ * concerned, as in the kernel.
  */
 #include "mm/slab.h"
 #include "mm/slub_rseq.h"
@@ -48,34 +64,59 @@ static size_t sheaf_stride(const struct kmem_cache *s)
 	return ALIGN(sizeof(struct slab_sheaf) + s->sheaf_capacity * sizeof(void *), 64);
 }
 
+static unsigned int nr_sheaves(const struct kmem_cache *s)
+{
+	return 2 * s->nr_cpu_ids + BARN_SHEAVES * (unsigned int)kmm_nr_online_nodes;
+}
+
+/* [pcs x nr_cpu_ids][barn x nodes][sheaves: 2 per CPU, BARN_SHEAVES per node] */
 size_t kmm_sheaves_bytes(const struct kmem_cache *s)
 {
-	return ALIGN(s->nr_cpu_ids * (sizeof(struct slub_percpu_sheaves) + 2 * sheaf_stride(s)),
-		     PAGE_SIZE);
+	return ALIGN(s->nr_cpu_ids * sizeof(struct slub_percpu_sheaves) +
+		     (size_t)kmm_nr_online_nodes * sizeof(struct node_barn) +
+		     nr_sheaves(s) * sheaf_stride(s), PAGE_SIZE);
 }
 
 bool kmm_alloc_sheaves(struct kmem_cache *s)
 {
 	char *area, *sheaf;
-	unsigned int cpu;
+	unsigned int cpu, i;
+	int node;
 
 	s->sheaf_capacity = calculate_sheaf_capacity(s);
 	area = kmm_arch_reserve(kmm_sheaves_bytes(s), PAGE_SIZE);
 	if (!area)
 		return false;
 	s->cpu_sheaves = (struct slub_percpu_sheaves *)area;
-	sheaf = area + s->nr_cpu_ids * sizeof(struct slub_percpu_sheaves);
+	s->barn = (struct node_barn *)(area + s->nr_cpu_ids * sizeof(struct slub_percpu_sheaves));
+	sheaf = (char *)(s->barn + kmm_nr_online_nodes);
 	for (cpu = 0; cpu < s->nr_cpu_ids; cpu++) {
 		struct slub_percpu_sheaves *pcs = &s->cpu_sheaves[cpu];
 
-		pcs->busy = 0;
 		pcs->main = (struct slab_sheaf *)sheaf;
+		pcs->cur = pcs->main;
 		pcs->main->capacity = s->sheaf_capacity;
 		sheaf += sheaf_stride(s);
 		pcs->spare = (struct slab_sheaf *)sheaf;
 		pcs->spare->capacity = s->sheaf_capacity;
 		sheaf += sheaf_stride(s);
 		spin_lock_init(&pcs->lock);
+	}
+	for_each_online_node(node) {
+		struct node_barn *barn = &s->barn[node];
+
+		spin_lock_init(&barn->lock);
+		INIT_LIST_HEAD(&barn->sheaves_full);
+		INIT_LIST_HEAD(&barn->sheaves_empty);
+		barn->nr_full = 0;
+		barn->nr_empty = BARN_SHEAVES;
+		for (i = 0; i < BARN_SHEAVES; i++) {
+			struct slab_sheaf *e = (struct slab_sheaf *)sheaf;
+
+			e->capacity = s->sheaf_capacity;
+			list_add_tail(&e->barn_list, &barn->sheaves_empty);
+			sheaf += sheaf_stride(s);
+		}
 	}
 	return true;
 }
@@ -86,11 +127,17 @@ void kmm_free_sheaves(struct kmem_cache *s)
 		return;
 	kmm_arch_release(s->cpu_sheaves, kmm_sheaves_bytes(s));
 	s->cpu_sheaves = NULL;
+	s->barn = NULL;
 }
 
+/* Empty and without room: the sequences' cur while the lock's holder works. */
+struct slab_sheaf kmm_locked_sheaf;
+
 /*
- * Own cpu's sheaves: the lock serialises owners, busy (rseq_claim) makes
- * the sequences on that CPU take the slow path.
+ * Own cpu's sheaves: the lock serialises owners; pointing cur at
+ * kmm_locked_sheaf (rseq_claim_sheaves) sends the sequences on that CPU
+ * to the slow path, where they wait for the lock.  The owner works on
+ * main and spare; unlocking publishes main in cur.
  */
 static struct slub_percpu_sheaves *pcs_lock(struct kmem_cache *s, unsigned int cpu,
 					      unsigned long *flags)
@@ -100,13 +147,13 @@ static struct slub_percpu_sheaves *pcs_lock(struct kmem_cache *s, unsigned int c
 
 	spin_lock_irqsave(&pcs->lock, f);
 	*flags = f;
-	rseq_claim(&pcs->busy, cpu);
+	rseq_claim_sheaves(pcs, cpu);
 	return pcs;
 }
 
 static void pcs_unlock(struct slub_percpu_sheaves *pcs, unsigned long flags)
 {
-	__atomic_store_n(&pcs->busy, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&pcs->cur, pcs->main, __ATOMIC_RELEASE);
 	spin_unlock_irqrestore(&pcs->lock, flags);
 }
 
@@ -128,21 +175,195 @@ static void flush_objects(struct kmem_cache *s, void **objects, unsigned int n,
 	}
 }
 
+/* The barn of cpu's node (get_barn()). */
+static struct node_barn *get_barn(struct kmem_cache *s, unsigned int cpu)
+{
+	return &s->barn[kmm_cpu_to_node_map[cpu]];
+}
+
+/* ---- the barn: lists of full and empty sheaves under barn->lock ---------- */
+
+static struct slab_sheaf *barn_take(struct list_head *list, unsigned int *nr)
+{
+	struct slab_sheaf *sheaf = list_first_entry(list, struct slab_sheaf, barn_list);
+
+	list_del(&sheaf->barn_list);
+	WRITE_ONCE(*nr, *nr - 1);
+	return sheaf;
+}
+
+static void barn_add(struct list_head *list, unsigned int *nr, struct slab_sheaf *sheaf)
+{
+	list_add(&sheaf->barn_list, list);
+	WRITE_ONCE(*nr, *nr + 1);
+}
+
+static struct slab_sheaf *barn_get_empty_sheaf(struct node_barn *barn)
+{
+	struct slab_sheaf *empty = NULL;
+	unsigned long flags;
+
+	if (!READ_ONCE(barn->nr_empty))
+		return NULL;
+	spin_lock_irqsave(&barn->lock, flags);
+	if (likely(barn->nr_empty))
+		empty = barn_take(&barn->sheaves_empty, &barn->nr_empty);
+	spin_unlock_irqrestore(&barn->lock, flags);
+	return empty;
+}
+
+/* Undoing an exchange: the limits are not checked (as in the kernel). */
+static void barn_put_empty_sheaf(struct node_barn *barn, struct slab_sheaf *sheaf)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&barn->lock, flags);
+	barn_add(&barn->sheaves_empty, &barn->nr_empty, sheaf);
+	spin_unlock_irqrestore(&barn->lock, flags);
+}
+
+static void barn_put_full_sheaf(struct node_barn *barn, struct slab_sheaf *sheaf)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&barn->lock, flags);
+	barn_add(&barn->sheaves_full, &barn->nr_full, sheaf);
+	spin_unlock_irqrestore(&barn->lock, flags);
+}
+
+/* A full sheaf for the empty one, or NULL when the barn has none. */
+static struct slab_sheaf *barn_replace_empty_sheaf(struct node_barn *barn,
+						   struct slab_sheaf *empty)
+{
+	struct slab_sheaf *full = NULL;
+	unsigned long flags;
+
+	if (!READ_ONCE(barn->nr_full))
+		return NULL;
+	spin_lock_irqsave(&barn->lock, flags);
+	if (likely(barn->nr_full)) {
+		full = barn_take(&barn->sheaves_full, &barn->nr_full);
+		barn_add(&barn->sheaves_empty, &barn->nr_empty, empty);
+	}
+	spin_unlock_irqrestore(&barn->lock, flags);
+	return full;
+}
+
+/*
+ * An empty sheaf for the full one, or NULL: *too_many when the barn holds
+ * MAX_FULL_SHEAVES full ones already (the kernel's -E2BIG), else it has
+ * no empty one (-ENOMEM).
+ */
+static struct slab_sheaf *barn_replace_full_sheaf(struct node_barn *barn,
+						  struct slab_sheaf *full, bool *too_many)
+{
+	struct slab_sheaf *empty = NULL;
+	unsigned long flags;
+
+	*too_many = READ_ONCE(barn->nr_full) >= MAX_FULL_SHEAVES;	/* not rechecked */
+	if (*too_many || !READ_ONCE(barn->nr_empty))
+		return NULL;
+	spin_lock_irqsave(&barn->lock, flags);
+	if (likely(barn->nr_empty)) {
+		empty = barn_take(&barn->sheaves_empty, &barn->nr_empty);
+		barn_add(&barn->sheaves_full, &barn->nr_full, full);
+	}
+	spin_unlock_irqrestore(&barn->lock, flags);
+	return empty;
+}
+
+/* Every full sheaf's objects back to their slabs; the sheaves stay, empty. */
+static void barn_shrink(struct kmem_cache *s, struct node_barn *barn)
+{
+	struct slab_sheaf *sheaf, *tmp;
+	unsigned long flags;
+	LIST_HEAD(full);
+	unsigned int n = 0;
+
+	spin_lock_irqsave(&barn->lock, flags);
+	list_for_each_entry_safe(sheaf, tmp, &barn->sheaves_full, barn_list)
+		list_move_tail(&sheaf->barn_list, &full);
+	WRITE_ONCE(barn->nr_full, 0);
+	spin_unlock_irqrestore(&barn->lock, flags);
+	list_for_each_entry(sheaf, &full, barn_list) {
+		flush_objects(s, sheaf->objects, sheaf->size, _RET_IP_);
+		sheaf->size = 0;
+		n++;
+	}
+	spin_lock_irqsave(&barn->lock, flags);
+	list_for_each_entry_safe(sheaf, tmp, &full, barn_list)
+		list_move(&sheaf->barn_list, &barn->sheaves_empty);
+	WRITE_ONCE(barn->nr_empty, barn->nr_empty + n);
+	spin_unlock_irqrestore(&barn->lock, flags);
+}
+
+/* ---- the slow paths ------------------------------------------------------ */
+
+/* Push object onto main (which has room); false: it is the last one pushed. */
+static bool sheaf_push(struct slab_sheaf *m, void *object)
+{
+	if (m->size && m->objects[m->size - 1] == object)
+		return false;
+	m->objects[m->size++] = object;
+	return true;
+}
+
+/*
+ * A refilled sheaf goes where the CPU now needs it (the end of
+ * __pcs_replace_empty_main): the thread may have migrated or another
+ * thread may have refilled meanwhile.
+ */
+static void install_refilled(struct slub_percpu_sheaves *pcs, struct node_barn *barn,
+			     struct slab_sheaf *sheaf)
+{
+	if (!sheaf->size) {		/* the refill failed */
+		if (!pcs->spare)
+			pcs->spare = sheaf;
+		else
+			barn_put_empty_sheaf(barn, sheaf);
+	} else if (!pcs->main->size) {
+		barn_put_empty_sheaf(barn, pcs->main);
+		pcs->main = sheaf;
+	} else if (!pcs->spare) {
+		pcs->spare = sheaf;
+	} else if (!pcs->spare->size) {
+		barn_put_empty_sheaf(barn, pcs->spare);
+		pcs->spare = sheaf;
+	} else {
+		barn_put_full_sheaf(barn, sheaf);
+	}
+}
+
 void *kmm_sheaf_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long addr)
 {
 	struct slub_percpu_sheaves *pcs;
-	struct slab_sheaf *m;
-	void *objects[MAX_SHEAF_CAPACITY], *object = NULL;
-	unsigned int n, want, room;
+	struct slab_sheaf *m, *empty = NULL;
+	struct node_barn *barn;
+	void *object = NULL;
+	unsigned int cpu, n, i;
 	unsigned long flags;
 
-	pcs = pcs_lock(s, sheaf_cpu(s), &flags);
-	if (!pcs->main->size && pcs->spare->size) {
-		m = pcs->main;
+	cpu = sheaf_cpu(s);
+	pcs = pcs_lock(s, cpu, &flags);
+	m = pcs->main;
+	if (!m->size && pcs->spare && pcs->spare->size) {
 		pcs->main = pcs->spare;
 		pcs->spare = m;
+		m = pcs->main;
 	}
-	m = pcs->main;
+	if (!m->size) {
+		barn = get_barn(s, cpu);
+		m = barn_replace_empty_sheaf(barn, pcs->main);
+		if (m) {
+			pcs->main = m;
+		} else if (pcs->spare) {
+			empty = pcs->spare;
+			pcs->spare = NULL;
+		} else {
+			empty = barn_get_empty_sheaf(barn);
+		}
+		m = pcs->main;
+	}
 	if (m->size)
 		object = m->objects[--m->size];
 	pcs_unlock(pcs, flags);
@@ -155,61 +376,124 @@ void *kmm_sheaf_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long addr)
 	 * caller's, with the caller's flags (and its failure report).
 	 */
 	object = kmm_slab_alloc_cpu(s, gfp, addr);
-	if (unlikely(!object))
-		return NULL;
-	want = s->sheaf_capacity / 2;
-	gfp = (gfp & ~__GFP_NOFAIL) | __GFP_NOWARN | __GFP_NORETRY;
-	for (n = 0; n < want; n++) {
-		objects[n] = kmm_slab_alloc_cpu(s, gfp, addr);
-		if (!objects[n])
-			break;
-	}
-	if (!n)
+	if (!empty)
 		return object;
-	pcs = pcs_lock(s, sheaf_cpu(s), &flags);
-	m = pcs->main;
-	room = m->capacity - m->size;
-	while (n && room) {
-		m->objects[m->size++] = objects[--n];
-		room--;
+	if (object) {
+		gfp = (gfp & ~__GFP_NOFAIL) | __GFP_NOWARN | __GFP_NORETRY;
+		for (n = empty->size; n < empty->capacity; n++) {
+			void *p = kmm_slab_alloc_cpu(s, gfp, addr);
+
+			if (!p)
+				break;
+			empty->objects[n] = p;
+		}
+		empty->size = n;
+		/* Popped from the end: the slab's next object comes out next. */
+		for (i = 0; i < n / 2; i++) {
+			void *t = empty->objects[i];
+
+			empty->objects[i] = empty->objects[n - 1 - i];
+			empty->objects[n - 1 - i] = t;
+		}
 	}
+	cpu = sheaf_cpu(s);
+	pcs = pcs_lock(s, cpu, &flags);
+	install_refilled(pcs, get_barn(s, cpu), empty);
 	pcs_unlock(pcs, flags);
-	flush_objects(s, objects, n, addr);	/* another thread filled it meanwhile */
 	return object;
+}
+
+/*
+ * An empty sheaf (a flushed spare) goes where the CPU now needs it
+ * (__pcs_install_empty_sheaf); afterwards main has room.
+ */
+static void install_empty(struct slub_percpu_sheaves *pcs, struct node_barn *barn,
+			  struct slab_sheaf *empty)
+{
+	struct slab_sheaf *m = pcs->main;
+
+	if (!pcs->spare) {
+		pcs->spare = m;
+		pcs->main = empty;
+	} else if (m->size < m->capacity) {
+		barn_put_empty_sheaf(barn, empty);
+	} else if (pcs->spare->size < pcs->spare->capacity) {
+		pcs->main = pcs->spare;
+		pcs->spare = m;
+		barn_put_empty_sheaf(barn, empty);
+	} else {
+		barn_put_full_sheaf(barn, m);
+		pcs->main = empty;
+	}
+}
+
+static void double_free(struct kmem_cache *s, void *object)
+{
+	kmm_slab_err(s, virt_to_slab(object), "Object 0x%016lx already free (double free or corruption)",
+		     (unsigned long)object);
 }
 
 void kmm_sheaf_free_slow(struct kmem_cache *s, void *object, unsigned long addr)
 {
 	struct slub_percpu_sheaves *pcs;
-	struct slab_sheaf *m;
+	struct slab_sheaf *m, *to_flush = NULL;
+	struct node_barn *barn;
 	void *objects[MAX_SHEAF_CAPACITY];
-	unsigned int n = 0;
+	unsigned int cpu, n = 0;
 	unsigned long flags;
-	bool twice = false;
+	bool pushed, too_many = false;
 
-	pcs = pcs_lock(s, sheaf_cpu(s), &flags);
+	cpu = sheaf_cpu(s);
+	pcs = pcs_lock(s, cpu, &flags);
 	m = pcs->main;
-	if (m->size && m->objects[m->size - 1] == object) {
-		twice = true;
-	} else {
-		if (m->size == m->capacity) {
-			if (pcs->spare->size) {
-				n = pcs->spare->size;
-				memcpy(objects, pcs->spare->objects, n * sizeof(void *));
-				pcs->spare->size = 0;
+	if (m->size == m->capacity && m->objects[m->size - 1] != object) {
+		barn = get_barn(s, cpu);
+		if (!pcs->spare) {
+			struct slab_sheaf *empty = barn_get_empty_sheaf(barn);
+
+			if (empty) {
+				pcs->spare = m;
+				pcs->main = empty;
 			}
+		} else if (pcs->spare->size < pcs->spare->capacity) {
 			pcs->main = pcs->spare;
 			pcs->spare = m;
-			m = pcs->main;
+		} else {
+			struct slab_sheaf *empty = barn_replace_full_sheaf(barn, m, &too_many);
+
+			if (empty) {
+				pcs->main = empty;
+			} else if (too_many) {
+				to_flush = pcs->spare;
+				pcs->spare = NULL;
+			}
 		}
-		m->objects[m->size++] = object;
+		m = pcs->main;
+		if (!to_flush && m->size == m->capacity) {
+			/* No empty sheaf anywhere: flush main (sheaf_flush_main()). */
+			n = m->size;
+			memcpy(objects, m->objects, n * sizeof(void *));
+			m->size = 0;
+		}
 	}
+	pushed = to_flush || sheaf_push(m, object);
 	pcs_unlock(pcs, flags);
-	if (unlikely(twice))
-		kmm_slab_err(s, virt_to_slab(object),
-			     "Object 0x%016lx already free (double free or corruption)",
-			     (unsigned long)object);
+	if (unlikely(!pushed))
+		double_free(s, object);
 	flush_objects(s, objects, n, addr);
+	if (!to_flush)
+		return;
+
+	/* The barn is full of full sheaves: the spare's objects go to the slabs. */
+	flush_objects(s, to_flush->objects, to_flush->size, addr);
+	to_flush->size = 0;
+	cpu = sheaf_cpu(s);
+	pcs = pcs_lock(s, cpu, &flags);
+	install_empty(pcs, get_barn(s, cpu), to_flush);
+	pushed = sheaf_push(pcs->main, object);
+	pcs_unlock(pcs, flags);
+	if (unlikely(!pushed))
+		double_free(s, object);
 }
 
 void kmm_flush_all_sheaves(struct kmem_cache *s)
@@ -217,6 +501,7 @@ void kmm_flush_all_sheaves(struct kmem_cache *s)
 	void *objects[2 * MAX_SHEAF_CAPACITY];
 	unsigned int cpu, n;
 	unsigned long flags;
+	int node;
 
 	if (!s->cpu_sheaves)
 		return;
@@ -225,11 +510,15 @@ void kmm_flush_all_sheaves(struct kmem_cache *s)
 
 		n = pcs->main->size;
 		memcpy(objects, pcs->main->objects, n * sizeof(void *));
-		memcpy(objects + n, pcs->spare->objects, pcs->spare->size * sizeof(void *));
-		n += pcs->spare->size;
 		pcs->main->size = 0;
-		pcs->spare->size = 0;
+		if (pcs->spare) {
+			memcpy(objects + n, pcs->spare->objects, pcs->spare->size * sizeof(void *));
+			n += pcs->spare->size;
+			pcs->spare->size = 0;
+		}
 		pcs_unlock(pcs, flags);
 		flush_objects(s, objects, n, _RET_IP_);
 	}
+	for_each_online_node(node)
+		barn_shrink(s, &s->barn[node]);
 }

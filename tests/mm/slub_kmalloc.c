@@ -74,6 +74,26 @@ static void test_classes(void)
 		ok(zero, "kzalloc zeroes");
 	}
 	kfree(p);
+	{
+		/* A dirty object just freed comes back first (the sheaf's
+		 * top): kzalloc and kmem_cache_zalloc zero all of it. */
+		unsigned char *q, *c;
+		size_t sz;
+		bool zero = true;
+
+		pin_cpu0();
+		q = kmalloc(200, GFP_KERNEL);
+		sz = ksize(q);		/* (the compiler does not see 256) */
+		memset(q, 0xa5, sz);
+		kfree(q);
+		c = kzalloc(200, GFP_KERNEL);
+		for (n = 0; n < sz; n++)
+			zero = zero && !c[n];
+		ok(c == q && sz == 256 && zero,
+		   "kzalloc of the object just freed dirty: all %zu bytes zeroed", sz);
+		kfree(c);
+		unpin();
+	}
 	is_int((long)kmalloc(0, GFP_KERNEL), 16, "kmalloc(0) is ZERO_SIZE_PTR (16)");
 	is_int(ksize(ZERO_SIZE_PTR), 0, "ksize(ZERO_SIZE_PTR) is 0");
 	kmm_dmesg_clear();

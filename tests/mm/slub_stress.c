@@ -4,7 +4,7 @@
  * from CPU to CPU every 16 operations (so threads migrate between reading
  * a CPU's tid and the compare-and-swap): kmem_cache_alloc and
  * kmalloc of random sizes, objects handed to other threads and freed
- * there.  Every object carries its owner's stamp, checked at free, so an
+ * there, enough of them that sheaves go to and come from the barn.  Every object carries its owner's stamp, checked at free, so an
  * object handed out twice is caught.  At the end everything is freed,
  * the cache is destroyed without a report, and every page is back.
  * With slub_debug=FZPU a thread validates the caches all along; without
@@ -25,7 +25,8 @@
 
 #define NR_THREADS	8
 #define OPS		(ops)
-#define WORKING_SET	64
+/* More than two sheaves of objects per thread: sheaves go through the barn. */
+#define WORKING_SET	160
 #define MAILBOX		256
 
 struct obj_ref {
