@@ -662,38 +662,40 @@ static noinline struct page *alloc_pages_general(gfp_t gfp_mask, unsigned int or
 static noinline struct page *alloc_pages_spin(gfp_t gfp_mask, unsigned int order,
 					      int preferred_nid, const unsigned long *nodemask)
 {
-	if (!order && !nodemask) {
-		struct page *page = alloc_page_fast(gfp_mask, preferred_nid, false);
+	struct page *page = alloc_page_fast(gfp_mask, preferred_nid, false);
 
-		if (likely(page))
-			return page;
-	}
+	if (likely(page))
+		return page;
 	return alloc_pages_general(gfp_mask, order, preferred_nid, nodemask);
 }
 
 KMM_API struct page *kmm___alloc_pages(gfp_t gfp_mask, unsigned int order, int preferred_nid,
 				       const unsigned long *nodemask)
 {
-	if (likely(!order && !nodemask && kmm_percpu_rseq)) {
-		struct page *page = alloc_page_fast(gfp_mask, preferred_nid, true);
+	if (likely(!order && !nodemask)) {
+		struct page *page;
 
+		if (unlikely(!kmm_percpu_rseq))
+			return alloc_pages_spin(gfp_mask, order, preferred_nid, nodemask);
+		page = alloc_page_fast(gfp_mask, preferred_nid, true);
 		if (likely(page))
 			return page;
-		return alloc_pages_general(gfp_mask, order, preferred_nid, nodemask);
 	}
-	return alloc_pages_spin(gfp_mask, order, preferred_nid, nodemask);
+	return alloc_pages_general(gfp_mask, order, preferred_nid, nodemask);
 }
 
 KMM_API struct page *kmm_alloc_pages(gfp_t gfp_mask, unsigned int order)
 {
-	if (likely(!order && kmm_percpu_rseq)) {
-		struct page *page = alloc_page_fast(gfp_mask, -1, true);
+	if (likely(!order)) {
+		struct page *page;
 
+		if (unlikely(!kmm_percpu_rseq))
+			return alloc_pages_spin(gfp_mask, order, -1, NULL);
+		page = alloc_page_fast(gfp_mask, -1, true);
 		if (likely(page))
 			return page;
-		return alloc_pages_general(gfp_mask, order, -1, NULL);
 	}
-	return alloc_pages_spin(gfp_mask, order, -1, NULL);
+	return alloc_pages_general(gfp_mask, order, -1, NULL);
 }
 
 KMM_API struct page *kmm_alloc_pages_node(int nid, gfp_t gfp_mask, unsigned int order)
@@ -774,20 +776,22 @@ static noinline void free_pages_general(struct page *page, unsigned int order)
 
 static noinline void free_pages_spin(struct page *page, unsigned int order)
 {
-	if (!order && likely(free_page_fast(page, false)))
+	if (likely(free_page_fast(page, false)))
 		return;
 	free_pages_general(page, order);
 }
 
 KMM_API void kmm___free_pages(struct page *page, unsigned int order)
 {
-	if (likely(!order && kmm_percpu_rseq)) {
+	if (likely(!order)) {
+		if (unlikely(!kmm_percpu_rseq)) {
+			free_pages_spin(page, order);
+			return;
+		}
 		if (likely(free_page_fast(page, true)))
 			return;
-		free_pages_general(page, order);
-		return;
 	}
-	free_pages_spin(page, order);
+	free_pages_general(page, order);
 }
 
 KMM_API void kmm_free_pages(unsigned long addr, unsigned int order)

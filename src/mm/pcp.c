@@ -368,5 +368,12 @@ void kmm_pcp_free_commit(struct zone *zone, struct per_cpu_pages *pcp, struct pa
 	}
 	if (pcp->free_count < (batch << kmm_pcp_batch_scale_max))
 		pcp->free_count = (short)(pcp->free_count + (1 << order));
+	/*
+	 * Below high (which always lies in [high_min, high_max]) with the
+	 * zone above its high watermark, nr_pcp_high() changes nothing and
+	 * nothing drains.
+	 */
+	if (likely(!free_high && pcp->count < pcp->high && !test_bit(ZONE_BELOW_HIGH, &zone->flags)))
+		return;
 	kmm_pcp_free_tail(zone, pcp, pindex, free_high);
 }
