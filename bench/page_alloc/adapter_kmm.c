@@ -31,6 +31,16 @@ static void kmm_adapter_free(void *handle, unsigned int order)
 	__free_pages((struct page *)handle, order);
 }
 
+/*
+ * drain_all_pages(): the pcp lists keep up to high_max pages per CPU
+ * (auto-tuned), and blocks left there by one configuration (say, 64
+ * order-9 blocks) count against the next one's pcp high.
+ */
+static void kmm_adapter_quiesce(void)
+{
+	drain_all_pages(NULL);
+}
+
 const struct bench_adapter bench_adapter_kmm = {
 	.name = "kmm",
 	.desc = "kmm alloc_pages(GFP_KERNEL)/__free_pages, mem=1G",
@@ -38,4 +48,5 @@ const struct bench_adapter bench_adapter_kmm = {
 	.fini = kmm_adapter_fini,
 	.alloc = kmm_adapter_alloc,
 	.free = kmm_adapter_free,
+	.quiesce = kmm_adapter_quiesce,
 };

@@ -354,6 +354,8 @@ static bool run_once(struct run_cfg *cfg, int nthreads, double *ns_per_pair, dou
 	bool ok = true;
 	int i;
 
+	if (cfg->a->quiesce)
+		cfg->a->quiesce();
 	pthread_barrier_init(&cfg->barrier, NULL, (unsigned int)nthreads);
 	for (i = 0; i < nthreads; i++) {
 		t[i] = (struct thread_arg){ .cfg = cfg, .id = i, .cpu = cpus[i % nr_cpus] };

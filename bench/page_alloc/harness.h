@@ -26,6 +26,12 @@ struct bench_adapter {
 	 */
 	void *(*alloc)(unsigned int order);
 	void (*free)(void *handle, unsigned int order);
+	/*
+	 * Optional, before every repetition (the threads have freed all they
+	 * held): give per-CPU caches back to the shared pool, so that one
+	 * configuration's leftovers do not shape the next one's run.
+	 */
+	void (*quiesce)(void);
 };
 
 extern const struct bench_adapter bench_adapter_kmm;
