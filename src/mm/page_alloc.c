@@ -869,7 +869,11 @@ static void drain_pages_zone(int cpu, struct zone *zone)
 
 	int count;
 
-	/* In chunks, letting go of the pcp between them (latency). */
+	/*
+	 * In chunks, letting go of the pcp between them (latency), until what
+	 * was there at the start is gone: pages the CPU frees meanwhile stay
+	 * (re-reading the count could chase a busy CPU for ever).
+	 */
 	do {
 		pcp_lock_remote(pcp, cpu);
 		count = pcp->count;
@@ -877,7 +881,7 @@ static void drain_pages_zone(int cpu, struct zone *zone)
 			int to_drain = min(count, pcp->batch << kmm_pcp_batch_scale_max);
 
 			kmm_free_pcppages_bulk(zone, to_drain, pcp, 0);
-			count = pcp->count;
+			count -= to_drain;
 		}
 		pcp_unlock_remote(pcp);
 	} while (count > 0);
