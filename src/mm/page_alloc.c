@@ -288,7 +288,7 @@ static __always_inline struct per_cpu_pages *fast_pcp_lock(struct zone *zone, in
 							   const bool rseq)
 {
 	if (rseq)
-		return rseq_pcp_trylock(zone->per_cpu_pageset, kmm_nr_cpu_ids);
+		return rseq_pcp_trylock(zone);
 	return pcp_trylock(zone, cpu);
 }
 
@@ -386,7 +386,7 @@ static __always_inline struct page *alloc_page_fast(gfp_t gfp_mask, int preferre
  * a pageblock of a pcp type and the CPU's pcp free.  false: nothing has
  * changed, take the general path (which checks, reports and decides).
  */
-static noinline void free_page_fast_tail(struct zone *zone, struct per_cpu_pages *pcp, int mt,
+static noinline void free_page_fast_tail(struct page *page, struct per_cpu_pages *pcp, int mt,
 					 const bool rseq);
 
 static __always_inline bool free_page_fast(struct page *page, const bool rseq)
@@ -397,6 +397,7 @@ static __always_inline bool free_page_fast(struct page *page, const bool rseq)
 	struct per_cpu_pages *pcp;
 	struct zone *zone;
 	unsigned long flags;
+	bool below_high;
 	int mt;
 
 	if (unlikely(kmm_mm_debug_any() || off >= kmm_max_pfn * sizeof(struct page) ||
@@ -411,12 +412,20 @@ static __always_inline bool free_page_fast(struct page *page, const bool rseq)
 	mt = zone_pfnblock_migratetype(zone, off / sizeof(struct page));
 	if (unlikely(mt >= MIGRATE_PCPTYPES))
 		return false;
+	/*
+	 * What the locked section needs, computed before it: fewer values
+	 * live across the sequence, so the rseq build needs no saved
+	 * registers.  ZONE_BELOW_HIGH is read without a lock in the kernel
+	 * too; a change a moment earlier or later is the same race.
+	 */
+	flags &= ~(PAGE_FLAGS_CHECK_AT_PREP | (KMM_ORDER_MASK << KMM_ORDER_PGSHIFT));
+	below_high = test_bit(ZONE_BELOW_HIGH, &zone->flags);
 	pcp = fast_pcp_lock(zone, rseq ? 0 : kmm_this_cpu(), rseq);
 	if (unlikely(!pcp))
 		return false;
 	/* free_pages_prepare(): the count drops to zero, the flags are cleaned. */
 	set_page_count(page, 0);
-	page->flags = flags & ~(PAGE_FLAGS_CHECK_AT_PREP | (KMM_ORDER_MASK << KMM_ORDER_PGSHIFT));
+	page->flags = flags;
 	/* free_unref_page_commit() for order 0 (pcp.c has the whole of it). */
 	pcp->alloc_factor >>= 1;
 	list_add(&page->pcp_list, &pcp->lists[mt]);
@@ -425,8 +434,8 @@ static __always_inline bool free_page_fast(struct page *page, const bool rseq)
 	pcp->flags &= ~PCPF_PREV_FREE_HIGH_ORDER;
 	if (pcp->free_count < (pcp->batch << kmm_pcp_batch_scale_max))
 		pcp->free_count++;
-	if (unlikely(pcp->count >= pcp->high || test_bit(ZONE_BELOW_HIGH, &zone->flags))) {
-		free_page_fast_tail(zone, pcp, mt, rseq);
+	if (unlikely(pcp->count >= pcp->high || below_high)) {
+		free_page_fast_tail(page, pcp, mt, rseq);
 		return true;
 	}
 	fast_pcp_unlock(pcp, rseq);
@@ -434,10 +443,10 @@ static __always_inline bool free_page_fast(struct page *page, const bool rseq)
 }
 
 /* Over high, or the zone below its high watermark: drain, then unlock. */
-static noinline void free_page_fast_tail(struct zone *zone, struct per_cpu_pages *pcp, int mt,
+static noinline void free_page_fast_tail(struct page *page, struct per_cpu_pages *pcp, int mt,
 					 const bool rseq)
 {
-	kmm_pcp_free_tail(zone, pcp, mt, false);
+	kmm_pcp_free_tail(page_zone(page), pcp, mt, false);
 	fast_pcp_unlock(pcp, rseq);
 }
 

@@ -45,11 +45,12 @@
  */
 
 /*
- * Lock the pcp of the CPU the thread runs on, of base[0..nr); NULL if that
- * CPU has none, or its pcp is held or being claimed.
+ * Lock the pcp of the CPU the thread runs on, of zone->per_cpu_pageset
+ * [0..kmm_nr_cpu_ids); NULL if that CPU has none, or its pcp is held or
+ * being claimed.  The array and the bound are memory operands, read in
+ * the sequence: registers the fast paths would otherwise have to save.
  */
-static __always_inline struct per_cpu_pages *rseq_pcp_trylock(struct per_cpu_pages *base,
-							     unsigned int nr)
+static __always_inline struct per_cpu_pages *rseq_pcp_trylock(struct zone *zone)
 {
 	struct per_cpu_pages *pcp;
 	unsigned long t1;
@@ -73,7 +74,8 @@ static __always_inline struct per_cpu_pages *rseq_pcp_trylock(struct per_cpu_pag
 		"9:\n\t"
 		KMM_RSEQ_ABORT
 		: [pcp] "=&r"(pcp), [t1] "=&r"(t1)
-		: [rso] "r"(kmm_arch_rseq_offset), [base] "r"(base), [nr] "r"(nr),
+		: [rso] "r"(kmm_arch_rseq_offset), [base] "m"(zone->per_cpu_pageset),
+		  [nr] "m"(kmm_nr_cpu_ids),
 		  [sz] "i"(sizeof(struct per_cpu_pages)),
 		  [o_locked] "i"(offsetof(struct per_cpu_pages, locked)),
 		  [o_remote] "i"(offsetof(struct per_cpu_pages, remote))
@@ -82,8 +84,7 @@ static __always_inline struct per_cpu_pages *rseq_pcp_trylock(struct per_cpu_pag
 	return pcp;
 }
 #else /* KMM_NO_RSEQ: kmm_percpu_rseq is never set */
-static inline struct per_cpu_pages *rseq_pcp_trylock(struct per_cpu_pages *base,
-						     unsigned int nr)
+static inline struct per_cpu_pages *rseq_pcp_trylock(struct zone *zone)
 {
 	return NULL;
 }
@@ -98,7 +99,7 @@ static __always_inline struct per_cpu_pages *pcp_trylock(struct zone *zone, int 
 	struct per_cpu_pages *pcp;
 
 	if (likely(kmm_percpu_rseq)) {
-		pcp = rseq_pcp_trylock(zone->per_cpu_pageset, kmm_nr_cpu_ids);
+		pcp = rseq_pcp_trylock(zone);
 		if (likely(pcp))
 			spin_acquire(&pcp->lock.dep_map, 0, 1, _THIS_IP_);
 		return pcp;
