@@ -149,9 +149,16 @@ struct per_cpu_pages {
 	u8 flags;		/* PCPF_* */
 	u8 alloc_factor;	/* refill batch scale: grows with refills, halves on free */
 	short free_count;	/* pages freed lately: grows on free, halves on alloc */
+	short free_count_max;	/* kmm: batch << pcp_batch_scale_max, set with batch */
 	unsigned long decay_stamp;	/* kmm: jiffies of the last decay_pcp_high */
 	long events[NR_VM_EVENT_ITEMS];	/* pcp-path events */
 	long numa[NR_VM_NUMA_EVENT_ITEMS];
+	/*
+	 * kmm: order-0 fast-path allocations, each one PGALLOC, NUMA_HIT
+	 * and NUMA_LOCAL at once (one increment instead of three); the
+	 * readers add it to those three counters.
+	 */
+	long fast_allocs;
 	struct list_head lists[NR_PCP_LISTS];
 	spinlock_t lock;	/* protects the above; see the comment above */
 } ____cacheline_aligned;

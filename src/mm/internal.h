@@ -115,6 +115,18 @@ static inline bool pcp_allowed_order(unsigned int order)
 	return order <= PAGE_ALLOC_COSTLY_ORDER || order == pageblock_order;
 }
 
+/* A pcp's share of an event or NUMA counter, fast-path allocations included. */
+static inline long pcp_event(const struct per_cpu_pages *pcp, int item)
+{
+	return READ_ONCE(pcp->events[item]) + (item == PGALLOC ? READ_ONCE(pcp->fast_allocs) : 0);
+}
+
+static inline long pcp_numa(const struct per_cpu_pages *pcp, int item)
+{
+	return READ_ONCE(pcp->numa[item]) +
+	       (item == NUMA_HIT || item == NUMA_LOCAL ? READ_ONCE(pcp->fast_allocs) : 0);
+}
+
 /* NUMA hit/miss accounting; pcp non-NULL means its lock is held. */
 static inline void zone_statistics(struct per_cpu_pages *pcp, struct zone *preferred_zone,
 				   struct zone *z, long nr, int cpu)

@@ -364,9 +364,8 @@ static __always_inline struct page *alloc_page_fast(gfp_t gfp_mask, int preferre
 	list_del(&page->pcp_list);
 	WRITE_ONCE(pcp->count, pcp->count - 1);
 	pcp->free_count >>= 1;
-	WRITE_ONCE(pcp->events[PGALLOC], pcp->events[PGALLOC] + 1);
-	WRITE_ONCE(pcp->numa[NUMA_HIT], pcp->numa[NUMA_HIT] + 1);
-	WRITE_ONCE(pcp->numa[NUMA_LOCAL], pcp->numa[NUMA_LOCAL] + 1);
+	/* PGALLOC, NUMA_HIT and NUMA_LOCAL (pcp_event(), pcp_numa()). */
+	WRITE_ONCE(pcp->fast_allocs, pcp->fast_allocs + 1);
 	fast_pcp_unlock(pcp, rseq);
 
 	/* prep_new_page() for order 0 without debug options. */
@@ -432,7 +431,7 @@ static __always_inline bool free_page_fast(struct page *page, const bool rseq)
 	WRITE_ONCE(pcp->count, pcp->count + 1);
 	WRITE_ONCE(pcp->events[PGFREE], pcp->events[PGFREE] + 1);
 	pcp->flags &= ~PCPF_PREV_FREE_HIGH_ORDER;
-	if (pcp->free_count < (pcp->batch << kmm_pcp_batch_scale_max))
+	if (pcp->free_count < pcp->free_count_max)
 		pcp->free_count++;
 	if (unlikely(pcp->count >= pcp->high || below_high)) {
 		free_page_fast_tail(page, pcp, mt, rseq);
@@ -952,7 +951,7 @@ unsigned long kmm_sum_zone_event(struct zone *zone, int item)
 
 	if (zone->per_cpu_pageset)
 		for_each_possible_cpu(cpu)
-			sum += READ_ONCE(zone->per_cpu_pageset[cpu].events[item]);
+			sum += pcp_event(&zone->per_cpu_pageset[cpu], item);
 	return (unsigned long)sum;
 }
 
@@ -963,7 +962,7 @@ unsigned long kmm_sum_zone_numa(struct zone *zone, int item)
 
 	if (zone->per_cpu_pageset)
 		for_each_possible_cpu(cpu)
-			sum += READ_ONCE(zone->per_cpu_pageset[cpu].numa[item]);
+			sum += pcp_numa(&zone->per_cpu_pageset[cpu], item);
 	return (unsigned long)sum;
 }
 

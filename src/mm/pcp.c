@@ -27,7 +27,8 @@
  * percpu_pagelist_high_fraction=N (N >= 8; the kernel's sysctl) fixes
  * high at managed pages / N split across the CPUs and turns the tuning
  * off (high_min == high_max).  pcp_batch_scale_max=N (0..6, default 5)
- * is the kernel's boot parameter of that name.
+ * stands in, at boot, for the kernel's build option
+ * CONFIG_PCP_BATCH_SCALE_MAX.
  *
  * Every function that touches a pcp runs with it held (pcp_lock.h).
  */
@@ -35,6 +36,7 @@
 #include "mm/pcp_lock.h"
 #include "kernel/internal.h"
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
@@ -170,6 +172,7 @@ void kmm_setup_pagesets(void)
 			pcp->high = high_min;
 			pcp->alloc_factor = 0;
 			pcp->free_count = 0;
+			pcp->free_count_max = (short)min(batch << kmm_pcp_batch_scale_max, SHRT_MAX);
 			pcp->flags = (slice >> PAGE_SHIFT) > 3UL * (unsigned long)batch ?
 					     PCPF_FREE_HIGH_BATCH : 0;
 			pcp->decay_stamp = now;
@@ -366,7 +369,7 @@ void kmm_pcp_free_commit(struct zone *zone, struct per_cpu_pages *pcp, struct pa
 	} else if (pcp->flags & PCPF_PREV_FREE_HIGH_ORDER) {
 		pcp->flags &= ~PCPF_PREV_FREE_HIGH_ORDER;
 	}
-	if (pcp->free_count < (batch << kmm_pcp_batch_scale_max))
+	if (pcp->free_count < pcp->free_count_max)
 		pcp->free_count = (short)(pcp->free_count + (1 << order));
 	/*
 	 * Below high (which always lies in [high_min, high_max]) with the

@@ -137,7 +137,7 @@ static unsigned long zone_counter(struct zone *zone, int item, bool numa)
 		struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
 
 		pcp_lock_remote(pcp, cpu);
-		sum += numa ? pcp->numa[item] : pcp->events[item];
+		sum += numa ? pcp_numa(pcp, item) : pcp_event(pcp, item);
 		pcp_unlock_remote(pcp);
 	}
 	return sum < 0 ? 0 : (unsigned long)sum;
