@@ -11,6 +11,7 @@
 #include <kmm/panic.h>
 #include <kmm/init.h>
 #include <stdio.h>
+#include <time.h>
 
 /*
  * Boot parameters.  __setup("mem", fn) handles "mem=VALUE" (fn gets
@@ -91,5 +92,18 @@ void kmm_locking_selftest_boot(void);
 
 #define KMM_RELEASE "6.12.0-kmm"
 #define KMM_VERSION_STRING "0.1.0"
+
+/*
+ * jiffies at HZ=1000: milliseconds of the coarse monotonic clock (no
+ * system call).  For ages and intervals: slub_debug's tracks, the pcp
+ * decay interval.
+ */
+static inline unsigned long kmm_jiffies(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (unsigned long)ts.tv_sec * 1000 + (unsigned long)ts.tv_nsec / 1000000;
+}
 
 #endif /* KMM_KERNEL_INTERNAL_H */

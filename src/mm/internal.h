@@ -191,6 +191,36 @@ extern int kmm_pcp_batch_scale_max;
 void kmm_setup_pagesets(void);
 int kmm_zone_highsize(struct zone *zone, int batch, int high_fraction);
 int kmm_nr_pcp_alloc(struct per_cpu_pages *pcp, struct zone *zone, unsigned int order);
+/*
+ * free_unref_page_commit()'s bookkeeping, pcp held: the page at the head
+ * of its list (cache-hot), the counters, and the free run's state.  true:
+ * a run of order 1..3 frees with no allocation between asks for a full
+ * drain (free_high: such pages pile up and fragment memory; THP-sized
+ * pages excepted).  Whether to drain is kmm_pcp_free_tail()'s business.
+ */
+static __always_inline bool pcp_list_free(struct per_cpu_pages *pcp, struct page *page,
+					  int pindex, unsigned int order)
+{
+	bool free_high = false;
+
+	/* A free ends a run of refills: smaller refill batches again. */
+	pcp->alloc_factor >>= 1;
+	list_add(&page->pcp_list, &pcp->lists[pindex]);
+	WRITE_ONCE(pcp->count, pcp->count + (1 << order));
+	WRITE_ONCE(pcp->events[PGFREE], pcp->events[PGFREE] + (1L << order));
+	if (order && order <= PAGE_ALLOC_COSTLY_ORDER) {
+		free_high = pcp->free_count >= pcp->batch &&
+			    (pcp->flags & PCPF_PREV_FREE_HIGH_ORDER) &&
+			    (!(pcp->flags & PCPF_FREE_HIGH_BATCH) || pcp->count >= pcp->batch);
+		pcp->flags |= PCPF_PREV_FREE_HIGH_ORDER;
+	} else {
+		pcp->flags &= ~PCPF_PREV_FREE_HIGH_ORDER;	/* the line is dirty anyway */
+	}
+	if (pcp->free_count < pcp->free_count_max)
+		pcp->free_count = (short)(pcp->free_count + (1 << order));
+	return free_high;
+}
+
 void kmm_pcp_free_commit(struct zone *zone, struct per_cpu_pages *pcp, struct page *page,
 			 int migratetype, unsigned int order);
 void kmm_pcp_free_tail(struct zone *zone, struct per_cpu_pages *pcp, int pindex, bool free_high);

@@ -425,14 +425,8 @@ static __always_inline bool free_page_fast(struct page *page, const bool rseq)
 	/* free_pages_prepare(): the count drops to zero, the flags are cleaned. */
 	set_page_count(page, 0);
 	page->flags = flags;
-	/* free_unref_page_commit() for order 0 (pcp.c has the whole of it). */
-	pcp->alloc_factor >>= 1;
-	list_add(&page->pcp_list, &pcp->lists[mt]);
-	WRITE_ONCE(pcp->count, pcp->count + 1);
-	WRITE_ONCE(pcp->events[PGFREE], pcp->events[PGFREE] + 1);
-	pcp->flags &= ~PCPF_PREV_FREE_HIGH_ORDER;
-	if (pcp->free_count < pcp->free_count_max)
-		pcp->free_count++;
+	/* kmm_pcp_free_commit() for order 0 (no free_high). */
+	pcp_list_free(pcp, page, mt, 0);
 	if (unlikely(pcp->count >= pcp->high || below_high)) {
 		free_page_fast_tail(page, pcp, mt, rseq);
 		return true;

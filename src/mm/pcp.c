@@ -38,7 +38,6 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
-#include <time.h>
 #include <unistd.h>
 
 #define MIN_PERCPU_PAGELIST_HIGH_FRACTION	8
@@ -89,14 +88,6 @@ static int setup_pcp_batch_scale_max(char *val)
 }
 __setup("pcp_batch_scale_max", setup_pcp_batch_scale_max);
 
-static unsigned long jiffies_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return (unsigned long)ts.tv_sec * 1000 + (unsigned long)ts.tv_nsec / 1000000;
-}
-
 /* ---- sizes ------------------------------------------------------------ */
 
 /*
@@ -138,7 +129,7 @@ static unsigned long per_cpu_data_slice_size(void)
 
 void kmm_setup_pagesets(void)
 {
-	unsigned long slice = per_cpu_data_slice_size(), now = jiffies_ms();
+	unsigned long slice = per_cpu_data_slice_size(), now = kmm_jiffies();
 	struct zone *zone;
 	int cpu, i;
 
@@ -226,7 +217,7 @@ static void pcp_maybe_decay(struct zone *zone, struct per_cpu_pages *pcp)
 
 	if (pcp->high_min == pcp->high_max)
 		return;
-	now = jiffies_ms();
+	now = kmm_jiffies();
 	if (now - pcp->decay_stamp < PCP_DECAY_INTERVAL_MS)
 		return;
 	pcp->decay_stamp = now;
@@ -248,7 +239,7 @@ KMM_API void kmm_decay_all_pcp_high(void)
 			struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
 
 			pcp_lock_remote(pcp, cpu);
-			pcp->decay_stamp = jiffies_ms();
+			pcp->decay_stamp = kmm_jiffies();
 			decay_pcp_high(zone, pcp);
 			pcp_unlock_remote(pcp);
 		}
@@ -350,27 +341,9 @@ void kmm_pcp_free_tail(struct zone *zone, struct per_cpu_pages *pcp, int pindex,
 void kmm_pcp_free_commit(struct zone *zone, struct per_cpu_pages *pcp, struct page *page,
 			 int migratetype, unsigned int order)
 {
-	int pindex = kmm_order_to_pindex(migratetype, order), batch = pcp->batch;
-	bool free_high = false;
+	int pindex = kmm_order_to_pindex(migratetype, order);
+	bool free_high = pcp_list_free(pcp, page, pindex, order);
 
-	/* A free ends a run of refills: smaller refill batches again. */
-	pcp->alloc_factor >>= 1;
-	list_add(&page->pcp_list, &pcp->lists[pindex]);
-	WRITE_ONCE(pcp->count, pcp->count + (1 << order));
-	WRITE_ONCE(pcp->events[PGFREE], pcp->events[PGFREE] + (1L << order));
-	/*
-	 * Orders 1..3 fragment memory when they pile up: a run of such frees
-	 * with no allocation drains them all (THP-sized pages excepted).
-	 */
-	if (order && order <= PAGE_ALLOC_COSTLY_ORDER) {
-		free_high = pcp->free_count >= batch && (pcp->flags & PCPF_PREV_FREE_HIGH_ORDER) &&
-			    (!(pcp->flags & PCPF_FREE_HIGH_BATCH) || pcp->count >= batch);
-		pcp->flags |= PCPF_PREV_FREE_HIGH_ORDER;
-	} else if (pcp->flags & PCPF_PREV_FREE_HIGH_ORDER) {
-		pcp->flags &= ~PCPF_PREV_FREE_HIGH_ORDER;
-	}
-	if (pcp->free_count < pcp->free_count_max)
-		pcp->free_count = (short)(pcp->free_count + (1 << order));
 	/*
 	 * Below high (which always lies in [high_min, high_max]) with the
 	 * zone above its high watermark, nr_pcp_high() changes nothing and

@@ -161,10 +161,11 @@ dbl:
 }
 
 /*
- * Set TID_BUSY in c->tid by a sequence on cpu; false if the thread is not
- * running there.
+ * *word = (*word & keep) | set by a sequence on cpu; false if the thread
+ * is not running there.
  */
-static inline bool rseq_cpu_claim(unsigned long *word, unsigned int cpu)
+static inline bool rseq_cpu_update(unsigned long *word, unsigned long keep, unsigned long set,
+				   unsigned int cpu)
 {
 	unsigned long t1;
 	int ret;
@@ -175,7 +176,8 @@ static inline bool rseq_cpu_claim(unsigned long *word, unsigned int cpu)
 		"cmpl %[cpu], %k[t1]\n\t"
 		"jne 5f\n\t"
 		"movq (%[w]), %[t1]\n\t"
-		"btsq $63, %[t1]\n\t"
+		"andq %[keep], %[t1]\n\t"
+		"orq %[set], %[t1]\n\t"
 		"movq %[t1], (%[w])\n"			/* commit */
 		"2:\n\t"
 		"xorl %k[ret], %k[ret]\n\t"
@@ -185,32 +187,8 @@ static inline bool rseq_cpu_claim(unsigned long *word, unsigned int cpu)
 		"9:\n\t"
 		KMM_RSEQ_ABORT
 		: [ret] "=&r"(ret), [t1] "=&r"(t1)
-		: [rso] "r"(kmm_arch_rseq_offset), [w] "r"(word), [cpu] "r"(cpu)
-		: "cc", "memory");
-	return !ret;
-}
-
-/* *word = val by a sequence on cpu; false if the thread is not running there. */
-static inline bool rseq_cpu_set(unsigned long *word, unsigned long val, unsigned int cpu)
-{
-	unsigned long t1;
-	int ret;
-
-	__asm__ __volatile__(
-		KMM_RSEQ_START("[rso]", "[t1]")
-		"movl %%fs:4(%[rso]), %k[t1]\n\t"
-		"cmpl %[cpu], %k[t1]\n\t"
-		"jne 5f\n\t"
-		"movq %[val], (%[w])\n"			/* commit */
-		"2:\n\t"
-		"xorl %k[ret], %k[ret]\n\t"
-		"jmp 9f\n"
-		"5:\n\t"
-		"movl $1, %k[ret]\n"
-		"9:\n\t"
-		KMM_RSEQ_ABORT
-		: [ret] "=&r"(ret), [t1] "=&r"(t1)
-		: [rso] "r"(kmm_arch_rseq_offset), [w] "r"(word), [val] "r"(val), [cpu] "r"(cpu)
+		: [rso] "r"(kmm_arch_rseq_offset), [w] "r"(word), [keep] "r"(keep),
+		  [set] "r"(set), [cpu] "r"(cpu)
 		: "cc", "memory");
 	return !ret;
 }
@@ -334,8 +312,8 @@ dbl:
 static inline void *rseq_slab_alloc(struct kmem_cache *s) { return NULL; }
 static inline int rseq_slab_free(struct kmem_cache *s, struct page *slab, void *head,
 				 void *tail) { return 1; }
-static inline bool rseq_cpu_claim(unsigned long *word, unsigned int cpu) { return false; }
-static inline bool rseq_cpu_set(unsigned long *word, unsigned long val, unsigned int cpu)
+static inline bool rseq_cpu_update(unsigned long *word, unsigned long keep, unsigned long set,
+				   unsigned int cpu)
 {
 	return false;
 }
@@ -345,32 +323,34 @@ static inline int rseq_sheaf_free(struct kmem_cache *s, void *object) { return 1
 #endif /* KMM_NO_RSEQ */
 
 /*
- * With c->lock of cpu held: set TID_BUSY in c->tid so that every sequence
- * on cpu leaves to the slow path.  By a sequence when the thread runs on
- * cpu, else by a store and a fence that restarts the sequences running
- * there.  Released by a release store that clears the bit.
+ * Make every sequence on cpu leave to the slow path: *word = (*word &
+ * keep) | set, by a sequence when the thread runs on cpu, else by a store
+ * and a fence that restarts the sequences running there.  The caller
+ * holds the lock that orders such claims, and releases with a release
+ * store.
  */
-static inline void rseq_claim(unsigned long *word, unsigned int cpu)
+static inline void rseq_claim_word(unsigned long *word, unsigned long keep, unsigned long set,
+				   unsigned int cpu)
 {
-	if (rseq_cpu_claim(word, cpu))
+	if (rseq_cpu_update(word, keep, set, cpu))
 		return;
-	__atomic_store_n(word, *word | TID_BUSY, __ATOMIC_SEQ_CST);
+	__atomic_store_n(word, (*word & keep) | set, __ATOMIC_SEQ_CST);
 	/* Registered at boot; it cannot fail for an online CPU. */
 	BUG_ON(!kmm_rseq_fence((int)cpu));
 }
 
-/*
- * With pcs->lock of cpu held: point the sequences at kmm_locked_sheaf, the
- * same way.  Released by a release store of main into cur.
- */
+/* With c->lock of cpu held: set TID_BUSY in c->tid.  Released by a
+ * release store that clears the bit. */
+static inline void rseq_claim(unsigned long *word, unsigned int cpu)
+{
+	rseq_claim_word(word, ~0UL, TID_BUSY, cpu);
+}
+
+/* With pcs->lock of cpu held: point the sequences at kmm_locked_sheaf.
+ * Released by a release store of main into cur. */
 static inline void rseq_claim_sheaves(struct slub_percpu_sheaves *pcs, unsigned int cpu)
 {
-	unsigned long *word = (unsigned long *)&pcs->cur;
-
-	if (rseq_cpu_set(word, (unsigned long)&kmm_locked_sheaf, cpu))
-		return;
-	__atomic_store_n(&pcs->cur, &kmm_locked_sheaf, __ATOMIC_SEQ_CST);
-	BUG_ON(!kmm_rseq_fence((int)cpu));
+	rseq_claim_word((unsigned long *)&pcs->cur, 0, (unsigned long)&kmm_locked_sheaf, cpu);
 }
 
 /*

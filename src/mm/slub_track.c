@@ -21,17 +21,6 @@
 #include <kmm/smp.h>
 #include <pthread.h>
 #include <string.h>
-#include <time.h>
-
-/* Jiffies for the tracks: milliseconds (HZ=1000) of the coarse monotonic
- * clock, which costs no system call and is only used for ages. */
-static inline unsigned long jiffies_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return (unsigned long)ts.tv_sec * 1000 + (unsigned long)ts.tv_nsec / 1000000;
-}
 
 static inline unsigned long ror64(unsigned long x, unsigned int n)
 {
@@ -128,7 +117,7 @@ void kmm_slub_set_alloc_track(struct kmem_cache *s, void *object, unsigned long 
 	p->addr = addr;
 	p->cpu = kmm_this_cpu();
 	p->pid = current_pid();
-	p->when = jiffies_now();
+	p->when = kmm_jiffies();
 }
 
 /*
@@ -140,7 +129,7 @@ void kmm_slub_prepare_free_track(const void *frame, struct track_stack *st)
 {
 	st->nr = kmm_slub_save_stack(frame, st->addrs);
 	st->cpu = kmm_this_cpu();
-	st->when = jiffies_now();
+	st->when = kmm_jiffies();
 }
 
 void kmm_slub_set_free_track(struct kmem_cache *s, void *object, unsigned long addr,
@@ -178,7 +167,7 @@ static void print_track(const char *s, struct track *t, unsigned long pr_time)
 
 void kmm_slab_print_tracking(struct kmem_cache *s, void *object)
 {
-	unsigned long pr_time = jiffies_now();
+	unsigned long pr_time = kmm_jiffies();
 	struct page *slab;
 
 	if (!(s->flags & SLAB_STORE_USER) || !object)

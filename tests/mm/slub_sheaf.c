@@ -311,17 +311,6 @@ static void test_barn(void)
 	unpin();
 }
 
-static void *free_objs_on_cpu1(void *arg)
-{
-	struct remote_arg *r = arg;
-	int i;
-
-	pin_cpu(1);
-	for (i = 0; i < r->n; i++)
-		kmem_cache_free(r->s, r->objs[i]);
-	return NULL;
-}
-
 static void test_barn_shared(void)
 {
 	static void *objs[2 * 32 + 1];
@@ -348,7 +337,7 @@ static void test_barn_shared(void)
 	r.s = s;
 	r.objs = objs;
 	r.n = n;
-	pthread_create(&th, NULL, free_objs_on_cpu1, &r);
+	pthread_create(&th, NULL, free_on_cpu1, &r);
 	pthread_join(th, NULL);
 	is_int(barn->nr_full, 1, "CPU 1 filled main, spare and a sheaf for the barn");
 	x = kmem_cache_alloc(s, GFP_KERNEL);

@@ -74,6 +74,27 @@ static void check_and_free(struct block *b)
 	__free_pages(b->page, b->order);
 }
 
+/* Keep a new block in pool[*n], stamped from r. */
+static void pool_add(struct block *pool, int *n, struct page *page, unsigned int order,
+		     unsigned long long r)
+{
+	pool[*n].page = page;
+	pool[*n].order = order;
+	pool[*n].stamp = (unsigned long)r | 1;
+	stamp(&pool[*n]);
+	(*n)++;
+}
+
+/* Check and free a block of pool[0..*n) picked by r. */
+static void pool_free_one(struct block *pool, int *n, unsigned long long r)
+{
+	int victim = (int)((r >> 32) % (unsigned long long)*n);
+	struct block b = pool[victim];
+
+	pool[victim] = pool[--*n];
+	check_and_free(&b);
+}
+
 static void *worker(void *arg)
 {
 	unsigned long long seed = 0x9e3779b97f4a7c15ULL * ((unsigned long)arg + 1);
@@ -93,13 +114,8 @@ static void *worker(void *arg)
 			gfp_t gfp = gfps[(r >> 20) % ARRAY_SIZE(gfps)] | __GFP_NOWARN;
 			struct page *page = alloc_pages(gfp, order);
 
-			if (!page)
-				continue;
-			pool[n].page = page;
-			pool[n].order = order;
-			pool[n].stamp = (unsigned long)r | 1;
-			stamp(&pool[n]);
-			n++;
+			if (page)
+				pool_add(pool, &n, page, order, r);
 		} else if ((r >> 30) % 8 == 0) {
 			/* Hand a block to another thread, free one of theirs. */
 			struct block give = pool[--n], take = { NULL, 0, 0 };
@@ -113,11 +129,7 @@ static void *worker(void *arg)
 			if (take.page)
 				check_and_free(&take);
 		} else {
-			int victim = (int)((r >> 32) % (unsigned long long)n);
-			struct block b = pool[victim];
-
-			pool[victim] = pool[--n];
-			check_and_free(&b);
+			pool_free_one(pool, &n, r);
 		}
 	}
 	while (n)
@@ -188,19 +200,10 @@ static void *migrator(void *arg)
 			unsigned int order = (unsigned int)((r >> 12) % 4);
 			struct page *page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, order);
 
-			if (!page)
-				continue;
-			pool[n].page = page;
-			pool[n].order = order;
-			pool[n].stamp = (unsigned long)r | 1;
-			stamp(&pool[n]);
-			n++;
+			if (page)
+				pool_add(pool, &n, page, order, r);
 		} else {
-			int victim = (int)((r >> 32) % (unsigned long long)n);
-			struct block b = pool[victim];
-
-			pool[victim] = pool[--n];
-			check_and_free(&b);
+			pool_free_one(pool, &n, r);
 		}
 	}
 	while (n)
@@ -244,8 +247,9 @@ static void run(const char *cmdline)
 	is_int(atomic_load(&corrupt), 0, "%s: no block was handed to two owners", cmdline);
 	ok(atomic_load(&validations) > 0, "%s: the validator ran %ld times during the stress",
 	   cmdline, atomic_load(&validations));
-	ok(atomic_load(&drains) > 0, "%s: drain_all_pages / decay_pcp_high ran %ld times during the stress",
-	   cmdline, atomic_load(&drains));
+	ok(atomic_load(&drains) > 0,
+	   "%s: drain_all_pages / decay_pcp_high ran %ld times during the stress", cmdline,
+	   atomic_load(&drains));
 	diag("%s: the migrating thread moved %ld times", cmdline, atomic_load(&migrations));
 	if (strstr(cmdline, "kmm.rseq=off"))
 		ok(!kmm_percpu_rseq, "%s: the pcp lock is the spinlock", cmdline);

@@ -14,8 +14,7 @@ int main(void)
 {
 	char cmd[1024];
 
-	snprintf(cmd, sizeof(cmd), "%s/kmm demo --seconds 0.3 --mem 64M 2>&1", KMM_BUILD);
-	is_int(run(cmd), 0, "kmm demo exits 0");
+	is_int(run_kmm("demo --seconds 0.3 --mem 64M"), 0, "kmm demo exits 0");
 	like(out, "kmm demo: mem=64M", "the demo names its command line");
 	like(out, "--- /proc/buddyinfo\nNode 0, zone      DMA", "it prints buddyinfo");
 	like(out, "--- /proc/pagetypeinfo\nPage block order: 9", "it prints pagetypeinfo");
@@ -23,17 +22,13 @@ int main(void)
 	like(out, "zone_validate: 0 errors", "the validator finds nothing after the workload");
 	unlike(out, "BUG", "no reports");
 
-	snprintf(cmd, sizeof(cmd), "%s/kmm proc buddyinfo mem=64M kmm.dma_size=0 2>&1", KMM_BUILD);
-	is_int(run(cmd), 0, "kmm proc buddyinfo exits 0");
+	is_int(run_kmm("proc buddyinfo mem=64M kmm.dma_size=0"), 0, "kmm proc buddyinfo exits 0");
 	is_str(out, "Node 0, zone   Normal      0      0      0      0      0      0      0      0      0      0     16 \n",
 	       "a fresh 64M machine: 16 free order-10 blocks");
-	snprintf(cmd, sizeof(cmd), "%s/kmm proc nosuchview 2>&1", KMM_BUILD);
-	ok(run(cmd) != 0 && strstr(out, "no view named"), "an unknown view is an error");
-	snprintf(cmd, sizeof(cmd), "%s/kmm frobnicate 2>&1", KMM_BUILD);
-	is_int(run(cmd), 2, "an unknown command exits 2");
+	ok(run_kmm("proc nosuchview") != 0 && strstr(out, "no view named"), "an unknown view is an error");
+	is_int(run_kmm("frobnicate"), 2, "an unknown command exits 2");
 
-	snprintf(cmd, sizeof(cmd), "%s/kmm selftest locking 2>&1", KMM_BUILD);
-	is_int(run(cmd), 0, "kmm selftest locking exits 0");
+	is_int(run_kmm("selftest locking"), 0, "kmm selftest locking exits 0");
 	like(out, "| Locking API testsuite:\n", "it prints the suite's banner");
 	like(out, "                     A-A deadlock:  ok  |  ok  |  ok  |  ok  |  ok  |  ok  |\n",
 	     "the A-A row");
@@ -43,8 +38,7 @@ int main(void)
 		 KMM_BUILD);
 	is_int(run(cmd), 1, "with lockdep forced off it cannot run: exit 1");
 	like(out, "| Locking API testsuite disabled |", "and says so");
-	snprintf(cmd, sizeof(cmd), "%s/kmm selftest nosuch 2>&1", KMM_BUILD);
-	is_int(run(cmd), 2, "an unknown self-test exits 2");
+	is_int(run_kmm("selftest nosuch"), 2, "an unknown self-test exits 2");
 
 	/* The README's link line, against the shared library. */
 	snprintf(cmd, sizeof(cmd),

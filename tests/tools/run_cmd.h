@@ -4,6 +4,7 @@
 #define KMM_TESTS_TOOLS_RUN_CMD_H
 
 #include "tap.h"
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,21 @@ static inline int run(const char *cmd)
 	out[n] = '\0';
 	status = pclose(p);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Run the kmm tool with the arguments fmt gives, stderr with stdout. */
+static inline __attribute__((format(printf, 1, 2))) int run_kmm(const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+	int n;
+
+	n = snprintf(cmd, sizeof(cmd), "%s/kmm ", KMM_BUILD);
+	va_start(ap, fmt);
+	n += vsnprintf(cmd + n, sizeof(cmd) - (size_t)n, fmt, ap);
+	va_end(ap);
+	snprintf(cmd + n, sizeof(cmd) - (size_t)n, " 2>&1");
+	return run(cmd);
 }
 
 #endif /* KMM_TESTS_TOOLS_RUN_CMD_H */

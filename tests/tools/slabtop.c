@@ -124,20 +124,18 @@ int main(void)
 {
 	static const char keys[] = "caosnul";
 	static struct screen sc;
-	char cmd[1024];
 	int slabinfo_rows = 0, i;
 	const char *p;
 
 	/* The number of caches in the slabinfo view, to compare with. */
-	snprintf(cmd, sizeof(cmd), "%s/kmm proc slabinfo mem=64M 2>&1", KMM_BUILD);
-	is_int(run(cmd), 0, "kmm proc slabinfo exits 0");
+	is_int(run_kmm("proc slabinfo mem=64M"), 0, "kmm proc slabinfo exits 0");
 	like(out, "slabinfo - version: 2.1\n", "the slabinfo view has its version line");
 	for (p = out; (p = strchr(p, '\n')) && p[1]; p++)
 		slabinfo_rows += p[1] != '#';
 
 	/* A machine with no workload. */
-	snprintf(cmd, sizeof(cmd), "%s/kmm slabtop -o --no-workload mem=64M 2>&1", KMM_BUILD);
-	is_int(run(cmd), 0, "kmm slabtop -o --no-workload exits 0");
+	is_int(run_kmm("slabtop -o --no-workload mem=64M"), 0,
+	       "kmm slabtop -o --no-workload exits 0");
 	like(out, " Active / Total Objects (% used)    : ", "the objects line");
 	like(out, "\n Active / Total Slabs (% used)      : ", "the slabs line");
 	like(out, "\n Active / Total Caches (% used)     : ", "the caches line");
@@ -156,9 +154,8 @@ int main(void)
 
 	/* With the slab workload, each sort order. */
 	for (i = 0; keys[i]; i++) {
-		snprintf(cmd, sizeof(cmd), "%s/kmm slabtop --once --warmup 0.1 --sort %c mem=64M 2>&1",
-			 KMM_BUILD, keys[i]);
-		is_int(run(cmd), 0, "kmm slabtop -o -s %c exits 0", keys[i]);
+		is_int(run_kmm("slabtop --once --warmup 0.1 --sort %c mem=64M", keys[i]), 0,
+		       "kmm slabtop -o -s %c exits 0", keys[i]);
 		is_int(parse_screen(out, &sc), 0, "the -s %c screen parses", keys[i]);
 		ok(sc.nr == slabinfo_rows + 1, "-s %c: the workload's cache is one more row", keys[i]);
 		ok(find_row(&sc, "kmm_demo_obj") != NULL, "-s %c: the workload's cache is shown", keys[i]);
@@ -168,9 +165,8 @@ int main(void)
 	ok(sc.aobjs > 0 && sc.aobjs <= sc.objs, "the workload leaves objects in use");
 
 	/* Refresh mode into a pipe: frames one after another, no clearing. */
-	snprintf(cmd, sizeof(cmd),
-		 "%s/kmm slabtop -d 0.01 -n 3 --no-workload -s n mem=64M 2>&1", KMM_BUILD);
-	is_int(run(cmd), 0, "refresh mode with -n 3 exits 0");
+	is_int(run_kmm("slabtop -d 0.01 -n 3 --no-workload -s n mem=64M"), 0,
+	       "refresh mode with -n 3 exits 0");
 	{
 		int frames = 0;
 
@@ -183,22 +179,16 @@ int main(void)
 	ok(sorted_by(&sc, 'n'), "-s n: names in ascending order");
 
 	/* Usage. */
-	snprintf(cmd, sizeof(cmd), "%s/kmm slabtop --help 2>&1", KMM_BUILD);
-	is_int(run(cmd), 0, "--help exits 0");
+	is_int(run_kmm("slabtop --help"), 0, "--help exits 0");
 	like(out, "procps's default is o", "and says where the default differs from procps");
-	snprintf(cmd, sizeof(cmd), "%s/kmm slabtop --frobnicate 2>&1", KMM_BUILD);
-	is_int(run(cmd), 2, "an unknown option exits 2");
+	is_int(run_kmm("slabtop --frobnicate"), 2, "an unknown option exits 2");
 	like(out, "frobnicate", "naming the option");
-	snprintf(cmd, sizeof(cmd), "%s/kmm slabtop -o -s x 2>&1", KMM_BUILD);
-	is_int(run(cmd), 2, "an unknown sort letter exits 2");
+	is_int(run_kmm("slabtop -o -s x"), 2, "an unknown sort letter exits 2");
 	like(out, "kmm slabtop: unknown sort criterion", "with a message");
-	snprintf(cmd, sizeof(cmd), "%s/kmm slabtop -o -d 1 2>&1", KMM_BUILD);
-	is_int(run(cmd), 2, "-o with -d exits 2");
+	is_int(run_kmm("slabtop -o -d 1"), 2, "-o with -d exits 2");
 	like(out, "cannot be combined", "with a message");
-	snprintf(cmd, sizeof(cmd), "%s/kmm slabtop -n 0 2>&1", KMM_BUILD);
-	is_int(run(cmd), 2, "-n 0 exits 2");
-	snprintf(cmd, sizeof(cmd), "%s/kmm --help 2>&1", KMM_BUILD);
-	is_int(run(cmd), 0, "kmm --help exits 0");
+	is_int(run_kmm("slabtop -n 0"), 2, "-n 0 exits 2");
+	is_int(run_kmm("--help"), 0, "kmm --help exits 0");
 	like(out, "slabtop [options]", "kmm --help lists slabtop");
 	return done_testing();
 }
