@@ -20,8 +20,11 @@
  *             RSS increase / bytes requested
  *
  * Output: one tab-separated line per figure, for bench/slab/run.sh:
- *   R <workload> <threads> <impl> <median> <best>
+ *   R <workload> <threads> <impl> <median> <best> <probe>
  * Timings are ns per op (per alloc+free pair; per object for xfree).
+ * probe: the slowest machine-speed probe (../speed_probe.h) taken on any
+ * thread right before or after any timed repetition of that figure (0 for
+ * mem, which is not timed); run.sh tells the repetitions at full speed by it.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -35,6 +38,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "../speed_probe.h"
 
 #ifdef BENCH_KMM
 #include <kmm/kmm.h>
@@ -177,10 +181,24 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The slowest probe since the last report(); probe_max() records one. */
+static double slowest_probe;
+static pthread_mutex_t probe_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void probe_max(double probe)
+{
+	pthread_mutex_lock(&probe_lock);
+	if (probe > slowest_probe)
+		slowest_probe = probe;
+	pthread_mutex_unlock(&probe_lock);
+}
+
 static void report(const char *workload, int threads, double *v, int n)
 {
 	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	printf("R\t%s\t%d\t%s\t%.2f\t%.2f\n", workload, threads, impl, v[n / 2], v[0]);
+	printf("R\t%s\t%d\t%s\t%.2f\t%.2f\t%.3f\n", workload, threads, impl, v[n / 2], v[0],
+	       slowest_probe);
+	slowest_probe = 0;
 	fflush(stdout);
 }
 
@@ -208,6 +226,7 @@ static double pair_loop(long ops)
 		escape(p);
 		fixed_free(p);
 	}
+	probe_max(bench_speed_probe());
 	t0 = now_ns();
 	for (i = 0; i < ops; i++) {
 		void *p = fixed_alloc();
@@ -216,6 +235,7 @@ static double pair_loop(long ops)
 		fixed_free(p);
 	}
 	t1 = now_ns();
+	probe_max(bench_speed_probe());
 	return (t1 - t0) / (double)ops;
 }
 
@@ -249,6 +269,7 @@ static void *ws_thread(void *arg)
 		slot[s] = var_alloc(8 + (size_t)((r >> 32) % 505));
 		*(volatile char *)slot[s] = 1;
 	}
+	probe_max(bench_speed_probe());
 	pthread_barrier_wait(j->bar);
 	t0 = now_ns();
 	for (i = 0; i < j->ops; i++) {
@@ -260,6 +281,7 @@ static void *ws_thread(void *arg)
 		*(volatile char *)slot[s] = 1;	/* a caller touches what it gets */
 	}
 	t1 = now_ns();
+	probe_max(bench_speed_probe());
 	j->ns = (t1 - t0) / (double)j->ops;
 	for (k = 0; k < j->slots; k++)
 		var_free(slot[k]);
@@ -300,6 +322,7 @@ static void *xfree_consumer(void *arg)
 	unsigned long tail = 0;
 
 	pin(j->idx);
+	probe_max(bench_speed_probe());
 	pthread_barrier_wait(j->bar);
 	while (tail < (unsigned long)j->ops) {
 		unsigned long head = atomic_load_explicit(&ring_head, memory_order_acquire);
@@ -314,6 +337,7 @@ static void *xfree_consumer(void *arg)
 		}
 		atomic_store_explicit(&ring_tail, tail, memory_order_release);
 	}
+	probe_max(bench_speed_probe());
 	return NULL;
 }
 
@@ -332,6 +356,7 @@ static double xfree_run(long ops)
 	pin(0);
 	if (pthread_create(&cons.thread, NULL, xfree_consumer, &cons))
 		die("pthread_create");
+	probe_max(bench_speed_probe());
 	pthread_barrier_wait(&bar);
 	t0 = now_ns();
 	while (head < (unsigned long)ops) {
@@ -350,6 +375,7 @@ static double xfree_run(long ops)
 	}
 	pthread_join(cons.thread, NULL);
 	t1 = now_ns();
+	probe_max(bench_speed_probe());
 	pthread_barrier_destroy(&bar);
 	return (t1 - t0) / (double)ops;
 }
