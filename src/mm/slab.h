@@ -70,7 +70,12 @@ struct kmem_cache_cpu {
 
 #define TID_BUSY	(1UL << 63)
 
-enum { FASTPATH_NONE, FASTPATH_SLAB, FASTPATH_SHEAVES };
+/*
+ * The entry points' fast paths: none (debugging), the rseq sequences on the
+ * CPU slab or on the sheaves, or the sheaves behind a trylock of pcs->lock
+ * (no restartable sequences: kmm.rseq=off, ThreadSanitizer, ...).
+ */
+enum { FASTPATH_NONE, FASTPATH_SLAB, FASTPATH_SHEAVES, FASTPATH_TRYLOCK };
 
 /*
  * Per-CPU sheaves (the kernel's percpu array caches, mm/slub.c since
@@ -143,8 +148,8 @@ struct kmem_cache {
 	unsigned int size;		/* object + metadata, aligned */
 	unsigned int offset;		/* free pointer offset */
 	unsigned int object_size;	/* what the user asked for */
-	unsigned char fastpath;		/* FASTPATH_*: rseq fast paths (no debug
-					 * flags, no debug_pagealloc, kmm_percpu_rseq) */
+	unsigned char fastpath;		/* FASTPATH_* (no debug flags, no
+					 * debug_pagealloc) */
 	/* The rest. */
 	unsigned int sheaf_capacity;
 	struct node_barn *barn;		/* [nr_online_nodes] with sheaves, else NULL */
@@ -216,6 +221,10 @@ size_t kmm_sheaves_bytes(const struct kmem_cache *s);
 /* The slow paths behind the sheaf sequences. */
 void *kmm_sheaf_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long addr);
 void kmm_sheaf_free_slow(struct kmem_cache *s, void *object, unsigned long addr);
+/* The fast paths without sequences (!kmm_percpu_rseq): rseq_sheaf_alloc()'s
+ * and rseq_sheaf_free()'s results, under a trylock of pcs->lock. */
+void *kmm_sheaf_alloc_trylock(struct kmem_cache *s);
+int kmm_sheaf_free_trylock(struct kmem_cache *s, void *object);
 /* Return every object in every CPU's sheaves and in the barns to its slab. */
 void kmm_flush_all_sheaves(struct kmem_cache *s);
 /* The CPU-slab paths (slub.c), for sheaf refills and flushes. */

@@ -578,7 +578,7 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfpflags, un
 	void *object, *next;
 	unsigned long tid;
 
-	if (likely(s->fastpath)) {
+	if (likely(s->fastpath == FASTPATH_SLAB || s->fastpath == FASTPATH_SHEAVES)) {
 		object = rseq_slab_alloc(s);
 		if (unlikely(!object))
 			object = ___slab_alloc(s, gfpflags, addr);
@@ -618,7 +618,7 @@ static __always_inline void *slab_alloc_sheaf(struct kmem_cache *s, gfp_t gfp, u
 
 	if (!s->cpu_sheaves)
 		return slab_alloc(s, gfp, addr);
-	object = rseq_sheaf_alloc(s);
+	object = kmm_percpu_rseq ? rseq_sheaf_alloc(s) : kmm_sheaf_alloc_trylock(s);
 	if (unlikely(!object))
 		object = kmm_sheaf_alloc_slow(s, gfp, addr);
 	if (unlikely(gfp & __GFP_ZERO) && object)
@@ -752,7 +752,8 @@ void kmm_slab_free(struct kmem_cache *s, struct page *slab, void *object, unsign
 		return;
 	}
 	if (s->cpu_sheaves) {
-		switch (rseq_sheaf_free(s, object)) {
+		switch (kmm_percpu_rseq ? rseq_sheaf_free(s, object) :
+					  kmm_sheaf_free_trylock(s, object)) {
 		case 0:
 			return;
 		case 2:

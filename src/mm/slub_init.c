@@ -296,16 +296,20 @@ int kmm___kmem_cache_create(struct kmem_cache *s, const char *name, unsigned int
 	s->nr_cpu_ids = nr_cpu_ids;
 	s->fastpath = FASTPATH_NONE;
 	/* The fast paths' object check assumes no left red zone (slab_offset_ok). */
-	if (kmm_percpu_rseq && !kmem_cache_debug(s) && !debug_pagealloc_enabled() &&
-	    !s->red_left_pad)
+	if (kmem_cache_debug(s) || debug_pagealloc_enabled() || s->red_left_pad)
+		return 0;
+	if (kmm_percpu_rseq)
 		s->fastpath = FASTPATH_SLAB;
-	/* Sheaves need the rseq fast paths (slub_sheaf.c). */
-	if (s->fastpath && kmm_slub_sheaves) {
+	/*
+	 * Sheaves (slub_sheaf.c): behind the entry points' sequences with
+	 * restartable sequences, else behind the general path's trylock.
+	 */
+	if (kmm_slub_sheaves) {
 		if (!kmm_alloc_sheaves(s)) {
 			kmm___kmem_cache_release(s);
 			return -ENOMEM;
 		}
-		s->fastpath = FASTPATH_SHEAVES;
+		s->fastpath = kmm_percpu_rseq ? FASTPATH_SHEAVES : FASTPATH_TRYLOCK;
 	}
 	return 0;
 }

@@ -147,7 +147,8 @@ static struct slub_percpu_sheaves *pcs_lock(struct kmem_cache *s, unsigned int c
 
 	spin_lock_irqsave(&pcs->lock, f);
 	*flags = f;
-	rseq_claim_sheaves(pcs, cpu);
+	if (kmm_percpu_rseq)
+		rseq_claim_sheaves(pcs, cpu);
 	return pcs;
 }
 
@@ -306,6 +307,53 @@ static bool sheaf_push(struct slab_sheaf *m, void *object)
 		return false;
 	m->objects[m->size++] = object;
 	return true;
+}
+
+/*
+ * The fast paths without restartable sequences (kmm.rseq=off, TSan, fewer
+ * nr_cpus= than CPUs): this CPU's pcs->lock by a trylock, with interrupts
+ * off while it is held, as the kernel's sheaves take a local_trylock.  Every
+ * holder of a pcs->lock has interrupts off, so an irq handler never finds
+ * its own CPU's lock held by the context it interrupted.  A held lock (a
+ * slow path, a flush, or a thread that migrated there) sends the caller to
+ * the slow path, which waits for it.  Main, else the spare, with no
+ * exchange: what the sequences do.
+ */
+void *kmm_sheaf_alloc_trylock(struct kmem_cache *s)
+{
+	struct slub_percpu_sheaves *pcs = &s->cpu_sheaves[sheaf_cpu(s)];
+	struct slab_sheaf *m;
+	void *object = NULL;
+	unsigned long flags;
+
+	if (!spin_trylock_irqsave(&pcs->lock, flags))
+		return NULL;
+	m = pcs->main;
+	if (!m->size && pcs->spare)
+		m = pcs->spare;
+	if (m->size)
+		object = m->objects[--m->size];
+	spin_unlock_irqrestore(&pcs->lock, flags);
+	return object;
+}
+
+/* 0: pushed; 1: take the slow path; 2: object is the last one pushed (a double free). */
+int kmm_sheaf_free_trylock(struct kmem_cache *s, void *object)
+{
+	struct slub_percpu_sheaves *pcs = &s->cpu_sheaves[sheaf_cpu(s)];
+	struct slab_sheaf *m;
+	unsigned long flags;
+	int ret = 1;
+
+	if (!spin_trylock_irqsave(&pcs->lock, flags))
+		return 1;
+	m = pcs->main;
+	if (m->size == m->capacity && pcs->spare)
+		m = pcs->spare;
+	if (m->size < m->capacity)
+		ret = sheaf_push(m, object) ? 0 : 2;
+	spin_unlock_irqrestore(&pcs->lock, flags);
+	return ret;
 }
 
 /*

@@ -8,7 +8,10 @@
  * sheaf of the barn (also one another CPU filled), an immediate double
  * free is caught, and shrinking, validation and destruction flush every
  * CPU's sheaves, also those of a CPU the caller is not on (the membarrier
- * fence), and the barn.  Without restartable sequences there are no sheaves.
+ * fence), and the barn.  Every scenario runs twice: with restartable
+ * sequences when the machine has them (the entry points' sequences), and
+ * booted with kmm.rseq=off (the general path's trylock of pcs->lock, as
+ * under ThreadSanitizer).
  */
 #define _GNU_SOURCE
 #include "slab_test.h"
@@ -48,7 +51,10 @@ static void test_lifo_and_exchange(void)
 	shrink_all();
 	free_before = nr_free();
 	s = kmem_cache_create("tsheaf", 64, 0, SLAB_NO_MERGE, NULL);
-	ok(s->cpu_sheaves != NULL && s->fastpath == FASTPATH_SHEAVES, "a cache without debugging has sheaves");
+	ok(s->cpu_sheaves != NULL &&
+	   s->fastpath == (kmm_percpu_rseq ? FASTPATH_SHEAVES : FASTPATH_TRYLOCK),
+	   "a cache without debugging has sheaves (%s)",
+	   kmm_percpu_rseq ? "sequences" : "trylock");
 	cap = s->sheaf_capacity;
 	is_int(cap, 32, "64-byte objects: 32 per sheaf");
 	for (i = 0; i < 200; i++)
@@ -410,7 +416,8 @@ static void test_without(void)
 	diag("where there are no sheaves");
 	test_boot("mem=64M kmm.sheaves=off");
 	s = kmem_cache_create("tnosheaf", 64, 0, 0, NULL);
-	ok(s->cpu_sheaves == NULL && s->fastpath == FASTPATH_SLAB, "kmm.sheaves=off: none, the CPU slab's fast path");
+	ok(s->cpu_sheaves == NULL && s->fastpath == (kmm_percpu_rseq ? FASTPATH_SLAB : FASTPATH_NONE),
+	   "kmm.sheaves=off: none, the CPU slab's fast path");
 	kmem_cache_destroy(s);
 	kmm_exit();
 	test_boot("mem=64M slub_debug=F");
@@ -418,21 +425,20 @@ static void test_without(void)
 	ok(s->cpu_sheaves == NULL && s->fastpath == FASTPATH_NONE, "slub_debug: none, every object is checked");
 	kmem_cache_destroy(s);
 	kmm_exit();
-	test_boot("mem=64M kmm.rseq=off");
+	test_boot("mem=64M kmm.rseq=off kmm.sheaves=off");
 	s = kmem_cache_create("tnosheaf", 64, 0, 0, NULL);
-	ok(s->cpu_sheaves == NULL && s->fastpath == FASTPATH_NONE, "kmm.rseq=off: none (cmpxchg16b fast paths)");
+	ok(s->cpu_sheaves == NULL && s->fastpath == FASTPATH_NONE,
+	   "kmm.rseq=off kmm.sheaves=off: none (cmpxchg16b fast paths)");
 	kmem_cache_destroy(s);
 	kmm_exit();
 }
 
-int main(void)
+static void test_all(const char *cmdline)
 {
-	test_boot("mem=64M");
+	test_boot(cmdline);
 	kmm_slab_bootstrap();
-	if (!kmm_percpu_rseq) {
-		kmm_exit();
-		plan_skip_all("no restartable sequences here (ThreadSanitizer, or no rseq/membarrier)");
-	}
+	diag("booted with \"%s\": %s", cmdline,
+	     kmm_percpu_rseq ? "restartable sequences" : "no sequences: trylock of pcs->lock");
 	test_lifo_and_exchange();
 	test_double_free();
 	test_remote_flush();
@@ -440,6 +446,21 @@ int main(void)
 	test_barn_shared();
 	test_spare_in_sequence();
 	kmm_exit();
+}
+
+int main(void)
+{
+	bool rseq;
+
+	test_boot("mem=64M");
+	rseq = kmm_percpu_rseq;
+	kmm_exit();
+	if (rseq)
+		test_all("mem=64M");
+	else
+		diag("no restartable sequences here (ThreadSanitizer, or no rseq/membarrier): "
+		     "the sequence run is skipped");
+	test_all("mem=64M kmm.rseq=off");
 	test_without();
 	return done_testing();
 }
