@@ -319,6 +319,30 @@ static bool sheaf_push(struct slab_sheaf *m, void *object)
  * the slow path, which waits for it.  Main, else the spare, with no
  * exchange: what the sequences do.
  */
+static __always_inline bool pcs_trylock_local(struct slub_percpu_sheaves *pcs,
+					      unsigned long *flags)
+{
+	/*
+	 * local_trylock_irqsave(): interrupts off, then the lock word by one
+	 * exchange, no preempt_count (with interrupts off the context is
+	 * atomic, as in the kernel); lockdep sees a trylock of pcs->lock.
+	 */
+	local_irq_save(*flags);
+	if (likely(do_raw_spin_trylock(&pcs->lock.rlock))) {
+		spin_acquire(&pcs->lock.rlock.dep_map, 0, 1, _THIS_IP_);
+		return true;
+	}
+	local_irq_restore(*flags);
+	return false;
+}
+
+static __always_inline void pcs_unlock_local(struct slub_percpu_sheaves *pcs, unsigned long flags)
+{
+	spin_release(&pcs->lock.rlock.dep_map, _THIS_IP_);
+	do_raw_spin_unlock(&pcs->lock.rlock);
+	local_irq_restore(flags);
+}
+
 void *kmm_sheaf_alloc_trylock(struct kmem_cache *s)
 {
 	struct slub_percpu_sheaves *pcs = &s->cpu_sheaves[sheaf_cpu(s)];
@@ -326,14 +350,14 @@ void *kmm_sheaf_alloc_trylock(struct kmem_cache *s)
 	void *object = NULL;
 	unsigned long flags;
 
-	if (!spin_trylock_irqsave(&pcs->lock, flags))
+	if (!pcs_trylock_local(pcs, &flags))
 		return NULL;
 	m = pcs->main;
 	if (!m->size && pcs->spare)
 		m = pcs->spare;
 	if (m->size)
 		object = m->objects[--m->size];
-	spin_unlock_irqrestore(&pcs->lock, flags);
+	pcs_unlock_local(pcs, flags);
 	return object;
 }
 
@@ -345,14 +369,14 @@ int kmm_sheaf_free_trylock(struct kmem_cache *s, void *object)
 	unsigned long flags;
 	int ret = 1;
 
-	if (!spin_trylock_irqsave(&pcs->lock, flags))
+	if (!pcs_trylock_local(pcs, &flags))
 		return 1;
 	m = pcs->main;
 	if (m->size == m->capacity && pcs->spare)
 		m = pcs->spare;
 	if (m->size < m->capacity)
 		ret = sheaf_push(m, object) ? 0 : 2;
-	spin_unlock_irqrestore(&pcs->lock, flags);
+	pcs_unlock_local(pcs, flags);
 	return ret;
 }
 
