@@ -67,43 +67,13 @@ END {
 	m = 0
 	for (i = 1; i <= ni; i++) if (!(im[i] in dup)) { dup[im[i]] = 1; imp[++m] = im[i] }
 	ni = m
-	printf "\n%-12s", "workload"
-	for (i = 1; i <= ni; i++) printf " %17s", imp[i]
-	printf "\n%-12s", ""
-	for (i = 1; i <= ni; i++) printf " %17s", "median    best"
-	printf "\n"
-	for (w = 1; w <= nw; w++) {
-		k = order[w]
-		if (k ~ /^mem/) continue
-		printf "%-12s", k
-		for (i = 1; i <= ni; i++) {
-			if ((k, imp[i]) in cnt) {
-				med[k, imp[i]] = median1(k, imp[i])
-				printf " %8.2f %8.2f", med[k, imp[i]], bst[k, imp[i]]
-			} else printf " %17s", "-"
-		}
-		printf "\n"
-	}
+	print_table(0)
 	# The rounds at full machine speed (../speed_probe.h: every probe of
 	# the round within 10% of the best probe of the run).
 	printf "\nAt full machine speed only: median over the rounds whose speed probes (a fixed\n"
 	printf "register loop before and after each timed loop, on every thread) all came within\n"
 	printf "10%% of the best probe of the run (%.3f ns); the slowest probe read %.3f ns (%.2fx).  (n) = rounds kept.\n", bestp, worstp, bestp ? worstp / bestp : 0
-	printf "%-12s", "workload"
-	for (i = 1; i <= ni; i++) printf " %17s", imp[i]
-	printf "\n"
-	for (w = 1; w <= nw; w++) {
-		k = order[w]
-		if (k ~ /^mem/) continue
-		printf "%-12s", k
-		for (i = 1; i <= ni; i++) {
-			if (!((k, imp[i]) in cnt)) { printf " %17s", "-"; continue }
-			medf[k, imp[i]] = medianf(k, imp[i])
-			if (nf[k, imp[i]]) printf " %10.2f (%2d/%d)", medf[k, imp[i]], nf[k, imp[i]], cnt[k, imp[i]]
-			else printf " %17s", "- (0/" cnt[k, imp[i]] ")"
-		}
-		printf "\n"
-	}
+	print_table(1)
 
 	printf "\nMemory: %d live objects of 8..512 random bytes, each written in full\n", nobj
 	printf "%-12s %14s %14s %14s\n", "impl", "requested MB", "RSS growth MB", "RSS/requested"
@@ -148,20 +118,45 @@ END {
 		}
 	}
 }
-function medianf(k, impl,   n, i, j, t, a) {
+# One row per workload: median and best over all rounds, or (full) the
+# median over the rounds at full machine speed and how many they were.
+function print_table(full,   w, k, i) {
+	printf "\n%-12s", "workload"
+	for (i = 1; i <= ni; i++) printf " %17s", imp[i]
+	if (!full) {
+		printf "\n%-12s", ""
+		for (i = 1; i <= ni; i++) printf " %17s", "median    best"
+	}
+	printf "\n"
+	for (w = 1; w <= nw; w++) {
+		k = order[w]
+		if (k ~ /^mem/) continue
+		printf "%-12s", k
+		for (i = 1; i <= ni; i++) {
+			if (!((k, imp[i]) in cnt)) { printf " %17s", "-"; continue }
+			if (!full) {
+				med[k, imp[i]] = median1(k, imp[i], 0)
+				printf " %8.2f %8.2f", med[k, imp[i]], bst[k, imp[i]]
+				continue
+			}
+			medf[k, imp[i]] = median1(k, imp[i], 1)
+			if (nf[k, imp[i]]) printf " %10.2f (%2d/%d)", medf[k, imp[i]], nf[k, imp[i]], cnt[k, imp[i]]
+			else printf " %17s", "- (0/" cnt[k, imp[i]] ")"
+		}
+		printf "\n"
+	}
+}
+# The median of the rounds of (k, impl), all of them or (full) those at
+# full machine speed; sets bst (all) or nf (full).
+function median1(k, impl, full,   n, i, j, t, a) {
 	n = 0
 	for (i = 1; i <= cnt[k, impl]; i++)
-		if (prb[k, impl, i] > 0 && prb[k, impl, i] <= bestp * 1.10) a[++n] = val[k, impl, i]
-	nf[k, impl] = n
+		if (!full || (prb[k, impl, i] > 0 && prb[k, impl, i] <= bestp * 1.10))
+			a[++n] = val[k, impl, i]
+	if (full) nf[k, impl] = n
 	if (!n) return 0
 	for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
-	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-}
-function median1(k, impl,   n, i, j, t, a) {
-	n = cnt[k, impl]
-	for (i = 1; i <= n; i++) a[i] = val[k, impl, i]
-	for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
-	bst[k, impl] = a[1]
+	if (!full) bst[k, impl] = a[1]
 	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }
 ' "$raw"
