@@ -57,6 +57,12 @@ KMM_API void *kmm_kmem_cache_alloc(struct kmem_cache *s, gfp_t flags)
 	__attribute__((malloc));
 KMM_API void kmm_kmem_cache_free(struct kmem_cache *s, void *objp);
 KMM_API unsigned int kmm_kmem_cache_size(struct kmem_cache *s);
+/*
+ * size objects into p: size, or 0 with none allocated.  The free takes
+ * objects of s (any cache's when s is NULL: kfree_bulk) and may reorder p.
+ */
+KMM_API int kmm_kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t size, void **p);
+KMM_API void kmm_kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void **p);
 KMM_API const char *kmm_kmem_cache_name(struct kmem_cache *s);
 /*
  * slub_debug's validate: check every slab and object of s (red zones,
@@ -87,6 +93,9 @@ KMM_API void *kmm_kmemdup(const void *src, size_t len, gfp_t gfp)
 #define kmem_cache_zalloc(s, flags)	kmm_kmem_cache_alloc(s, (flags) | __GFP_ZERO)
 #define kmem_cache_free(s, objp)	kmm_kmem_cache_free(s, objp)
 #define kmem_cache_size(s)		kmm_kmem_cache_size(s)
+#define kmem_cache_alloc_bulk(s, flags, size, p) kmm_kmem_cache_alloc_bulk(s, flags, size, p)
+#define kmem_cache_free_bulk(s, size, p) kmm_kmem_cache_free_bulk(s, size, p)
+#define kfree_bulk(size, p)		kmm_kmem_cache_free_bulk(NULL, size, p)
 #define kmem_cache_validate(s)		kmm_kmem_cache_validate(s)
 
 #define kmalloc(size, flags)		kmm_kmalloc(size, flags)

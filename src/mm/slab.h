@@ -214,6 +214,11 @@ void kmm_get_slabinfo(struct kmem_cache *s, struct slabinfo *sinfo);
 /* The report building blocks (slab_bug / slab_err / slab_fix). */
 void kmm_slab_err(struct kmem_cache *s, struct page *slab, const char *fmt, ...) __printf(3, 4);
 
+/* "Object ... already free (double free or corruption)" (slub.c). */
+void kmm_slab_double_free(struct kmem_cache *s, struct page *slab, void *object);
+/* slab_common.c: the checks of kfree() (s NULL) and kmem_cache_free(). */
+struct kmem_cache *kmm_slab_free_target(struct kmem_cache *s, void *x, struct page **slabp);
+
 /* slub_sheaf.c */
 bool kmm_alloc_sheaves(struct kmem_cache *s);
 void kmm_free_sheaves(struct kmem_cache *s);
@@ -227,6 +232,14 @@ void *kmm_sheaf_alloc_trylock(struct kmem_cache *s);
 int kmm_sheaf_free_trylock(struct kmem_cache *s, void *object);
 /* Return every object in every CPU's sheaves and in the barns to its slab. */
 void kmm_flush_all_sheaves(struct kmem_cache *s);
+/* kmem_cache_alloc_bulk() / kmem_cache_free_bulk() on the sheaves: how
+ * many objects were taken into p / given from p (slub_sheaf.c). */
+unsigned int kmm_sheaf_alloc_bulk(struct kmem_cache *s, unsigned int size, void **p);
+unsigned int kmm_sheaf_free_bulk(struct kmem_cache *s, unsigned int size, void **p);
+/* A detached freelist head..tail of cnt objects of slab back to it, as one
+ * free (do_slab_free); not for debug caches (slub.c). */
+void kmm_slab_free_detached(struct kmem_cache *s, struct page *slab, void *head, void *tail,
+			    unsigned int cnt, unsigned long addr);
 /* The CPU-slab paths (slub.c), for sheaf refills and flushes. */
 void *kmm_slab_alloc_cpu(struct kmem_cache *s, gfp_t gfp, unsigned long addr);
 void kmm_slab_free_cpu(struct kmem_cache *s, struct page *slab, void *object, unsigned long addr);

@@ -347,20 +347,9 @@ static noinline void kmem_cache_free_slow(struct kmem_cache *s, void *x, unsigne
 {
 	struct page *slab;
 
-	if (unlikely(!x))
-		return;
-	slab = virt_to_slab(x);
-	if (unlikely(!slab)) {
-		not_a_slab_object(x);
-		return;
-	}
-	if (unlikely(slab->slab_cache != s)) {
-		wrong_cache(s, slab->slab_cache, x);
-		s = slab->slab_cache;	/* freed into the cache it came from */
-	}
-	if (!object_pointer_ok(s, slab, x))
-		return;
-	kmm_slab_free(s, slab, x, caller);
+	s = kmm_slab_free_target(s, x, &slab);
+	if (s)
+		kmm_slab_free(s, slab, x, caller);
 }
 
 /* The fast path frees onto the sheaves or the CPU slab; anything else is the slow path's. */
@@ -564,34 +553,61 @@ KMM_API void *kmm_kmalloc_array(size_t n, size_t size, gfp_t flags)
 	return __kmalloc(bytes, flags, (unsigned long)__builtin_return_address(0));
 }
 
+/*
+ * The checks of a free, kfree()'s (s NULL) or kmem_cache_free()'s: the
+ * cache x goes back to, with its slab in *slabp; NULL when nothing goes
+ * back to a slab: x is NULL (or ZERO_SIZE_PTR, for kfree), a
+ * kmalloc_large() allocation (freed here), or bad (reported).
+ */
+struct kmem_cache *kmm_slab_free_target(struct kmem_cache *s, void *x, struct page **slabp)
+{
+	struct page *slab;
+
+	if (s) {
+		if (unlikely(!x))
+			return NULL;
+		slab = virt_to_slab(x);
+		if (unlikely(!slab)) {
+			not_a_slab_object(x);
+			return NULL;
+		}
+		if (unlikely(slab->slab_cache != s)) {
+			wrong_cache(s, slab->slab_cache, x);
+			s = slab->slab_cache;	/* freed into the cache it came from */
+		}
+	} else {
+		if (unlikely(ZERO_OR_NULL_PTR(x)))
+			return NULL;
+		if (unlikely(!kmm_mem_map || !virt_addr_valid(x))) {
+			WARN(1, "kfree: object pointer 0x%016lx is not in kmm's memory\n", (unsigned long)x);
+			return NULL;
+		}
+		slab = compound_head(virt_to_page(x));
+		if (unlikely(!PageSlab(slab))) {
+			if (likely(is_kmalloc_large(slab) && x == page_address(slab))) {
+				free_large_kmalloc(slab, x);
+				return NULL;
+			}
+			/* free_large_kmalloc()'s order-0 warning; kmm does not free it. */
+			WARN(1, "kfree: object pointer: 0x%016lx is neither a slab object nor a kmalloc_large() allocation\n",
+			     (unsigned long)x);
+			return NULL;
+		}
+		s = slab->slab_cache;
+	}
+	if (!object_pointer_ok(s, slab, x))
+		return NULL;
+	*slabp = slab;
+	return s;
+}
+
 static noinline void kfree_slow(const void *object, unsigned long caller)
 {
-	struct page *page, *slab;
-	struct kmem_cache *s;
-	void *x = (void *)object;
+	struct page *slab;
+	struct kmem_cache *s = kmm_slab_free_target(NULL, (void *)object, &slab);
 
-	if (unlikely(ZERO_OR_NULL_PTR(object)))
-		return;
-	if (unlikely(!kmm_mem_map || !virt_addr_valid(object))) {
-		WARN(1, "kfree: object pointer 0x%016lx is not in kmm's memory\n", (unsigned long)x);
-		return;
-	}
-	page = virt_to_page(object);
-	slab = compound_head(page);
-	if (unlikely(!PageSlab(slab))) {
-		if (likely(is_kmalloc_large(slab) && object == page_address(slab))) {
-			free_large_kmalloc(slab, object);
-			return;
-		}
-		/* free_large_kmalloc()'s order-0 warning; kmm does not free it. */
-		WARN(1, "kfree: object pointer: 0x%016lx is neither a slab object nor a kmalloc_large() allocation\n",
-		     (unsigned long)x);
-		return;
-	}
-	s = slab->slab_cache;
-	if (!object_pointer_ok(s, slab, x))
-		return;
-	kmm_slab_free(s, slab, x, caller);
+	if (s)
+		kmm_slab_free(s, slab, (void *)object, caller);
 }
 
 KMM_API void kmm_kfree(const void *object)

@@ -67,7 +67,7 @@ static void freechain_corrupt(struct kmem_cache *s, struct page *slab, void *obj
 	kmm_add_taint(TAINT_BAD_PAGE, LOCKDEP_NOW_UNRELIABLE);
 }
 
-static void object_already_free(struct kmem_cache *s, struct page *slab, void *object)
+void kmm_slab_double_free(struct kmem_cache *s, struct page *slab, void *object)
 {
 	kmm_slab_err(s, slab, "Object 0x%016lx already free (double free or corruption)",
 		     (unsigned long)object);
@@ -665,7 +665,7 @@ static noinline void __slab_free(struct kmem_cache *s, struct page *slab, void *
 		prior = READ_ONCE(slab->freelist);
 		old = slab_counters(slab);
 		if (unlikely(prior == head || old.inuse < cnt)) {
-			object_already_free(s, slab, head);
+			kmm_slab_double_free(s, slab, head);
 			return;
 		}
 		set_freepointer(s, tail, prior);
@@ -719,7 +719,7 @@ static __always_inline void do_slab_free(struct kmem_cache *s, struct page *slab
 		case 0:
 			return;
 		case 2:
-			object_already_free(s, slab, head);
+			kmm_slab_double_free(s, slab, head);
 			return;
 		default:
 			__slab_free(s, slab, head, tail, cnt, addr);
@@ -736,7 +736,7 @@ static __always_inline void do_slab_free(struct kmem_cache *s, struct page *slab
 		}
 		/* CONFIG_SLAB_FREELIST_HARDENED's naive double-free check. */
 		if (unlikely(freelist == head)) {
-			object_already_free(s, slab, head);
+			kmm_slab_double_free(s, slab, head);
 			return;
 		}
 		set_freepointer(s, tail, freelist);
@@ -757,7 +757,7 @@ void kmm_slab_free(struct kmem_cache *s, struct page *slab, void *object, unsign
 		case 0:
 			return;
 		case 2:
-			object_already_free(s, slab, object);
+			kmm_slab_double_free(s, slab, object);
 			return;
 		default:
 			kmm_sheaf_free_slow(s, object, addr);
@@ -770,6 +770,12 @@ void kmm_slab_free(struct kmem_cache *s, struct page *slab, void *object, unsign
 void kmm_slab_free_cpu(struct kmem_cache *s, struct page *slab, void *object, unsigned long addr)
 {
 	do_slab_free(s, slab, object, object, 1, addr);
+}
+
+void kmm_slab_free_detached(struct kmem_cache *s, struct page *slab, void *head, void *tail,
+			    unsigned int cnt, unsigned long addr)
+{
+	do_slab_free(s, slab, head, tail, cnt, addr);
 }
 
 /* ---- flushing, shrinking, shutdown ----------------------------------------- */

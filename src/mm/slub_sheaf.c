@@ -499,12 +499,6 @@ static void install_empty(struct slub_percpu_sheaves *pcs, struct node_barn *bar
 	}
 }
 
-static void double_free(struct kmem_cache *s, void *object)
-{
-	kmm_slab_err(s, virt_to_slab(object), "Object 0x%016lx already free (double free or corruption)",
-		     (unsigned long)object);
-}
-
 void kmm_sheaf_free_slow(struct kmem_cache *s, void *object, unsigned long addr)
 {
 	struct slub_percpu_sheaves *pcs;
@@ -551,7 +545,7 @@ void kmm_sheaf_free_slow(struct kmem_cache *s, void *object, unsigned long addr)
 	pushed = to_flush || sheaf_push(m, object);
 	pcs_unlock(pcs, flags);
 	if (unlikely(!pushed))
-		double_free(s, object);
+		kmm_slab_double_free(s, virt_to_slab(object), object);
 	flush_objects(s, objects, n, addr);
 	if (!to_flush)
 		return;
@@ -565,7 +559,90 @@ void kmm_sheaf_free_slow(struct kmem_cache *s, void *object, unsigned long addr)
 	pushed = sheaf_push(pcs->main, object);
 	pcs_unlock(pcs, flags);
 	if (unlikely(!pushed))
-		double_free(s, object);
+		kmm_slab_double_free(s, virt_to_slab(object), object);
+}
+
+/*
+ * kmem_cache_alloc_bulk()'s objects from this CPU's sheaves (6.18's
+ * alloc_from_pcs_bulk()): the last objects of main, then of the spare,
+ * then of a full sheaf the barn gives for the empty main; no refill from
+ * the slabs (the caller takes the rest from the CPU slab).
+ */
+unsigned int kmm_sheaf_alloc_bulk(struct kmem_cache *s, unsigned int size, void **p)
+{
+	struct slub_percpu_sheaves *pcs;
+	struct slab_sheaf *m, *full;
+	unsigned int cpu, got = 0;
+	unsigned long flags;
+
+	cpu = sheaf_cpu(s);
+	pcs = pcs_lock(s, cpu, &flags);
+	while (got < size) {
+		m = pcs->main;
+		if (!m->size) {
+			if (pcs->spare && pcs->spare->size) {
+				pcs->main = pcs->spare;
+				pcs->spare = m;
+				continue;
+			}
+			full = barn_replace_empty_sheaf(get_barn(s, cpu), m);
+			if (!full)
+				break;
+			pcs->main = full;
+			continue;
+		}
+		while (got < size && m->size)
+			p[got++] = m->objects[--m->size];
+	}
+	pcs_unlock(pcs, flags);
+	return got;
+}
+
+/*
+ * kmem_cache_free_bulk()'s objects onto this CPU's sheaves (6.18's
+ * free_to_pcs_bulk()), p[0] first, while there is room: main, the spare,
+ * an empty sheaf of the barn for the full main.  An object equal to the
+ * one pushed last is a double free: reported and not pushed.  Returns how
+ * many of p were taken; the caller frees the rest to their slabs.
+ */
+unsigned int kmm_sheaf_free_bulk(struct kmem_cache *s, unsigned int size, void **p)
+{
+	struct slub_percpu_sheaves *pcs;
+	struct slab_sheaf *m, *empty;
+	unsigned int cpu, done = 0;
+	unsigned long flags;
+	bool too_many, room = true;
+	void *dbl;
+
+	while (done < size && room) {
+		dbl = NULL;
+		cpu = sheaf_cpu(s);
+		pcs = pcs_lock(s, cpu, &flags);
+		while (done < size && !dbl) {
+			m = pcs->main;
+			if (m->size == m->capacity) {
+				if (pcs->spare && pcs->spare->size < pcs->spare->capacity) {
+					pcs->main = pcs->spare;
+					pcs->spare = m;
+					continue;
+				}
+				empty = barn_replace_full_sheaf(get_barn(s, cpu), m, &too_many);
+				if (!empty) {
+					room = false;
+					break;
+				}
+				pcs->main = empty;
+				continue;
+			}
+			if (!sheaf_push(m, p[done]))
+				dbl = p[done];
+			done++;
+		}
+		pcs_unlock(pcs, flags);
+		if (dbl)	/* reported with the lock dropped, as the slow path does */
+			kmm_slab_double_free(s, virt_to_slab(dbl), dbl);
+	}
+	return done;
 }
 
 void kmm_flush_all_sheaves(struct kmem_cache *s)
