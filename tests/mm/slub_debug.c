@@ -279,16 +279,29 @@ static noinline void test_wrong_cache(void)
 	kmem_cache_destroy(b);
 }
 
-/* Does the log line after the first one containing marker contain needle? */
-static bool next_line_has(const char *log, const char *marker, const char *needle)
+/*
+ * Is needle on one of the stack lines ("]  frame") right after the first
+ * line containing marker?  The stack may start with allocator frames
+ * that the compiler did not inline (clang -O1).
+ */
+static bool stack_after_has(const char *log, const char *marker, const char *needle)
 {
 	const char *p = strstr(log, marker), *nl, *end;
 
 	if (!p || !(nl = strchr(p, '\n')))
 		return false;
-	end = strchr(nl + 1, '\n');
-	p = strstr(nl + 1, needle);
-	return p && (!end || p < end);
+	for (p = nl + 1; *p; p = end + 1) {
+		const char *ts = strstr(p, "] ");
+
+		end = strchr(p, '\n');
+		if (!end || !ts || ts > end)
+			return false;
+		if (ts[2] != ' ')	/* not a stack line: the stack ended */
+			return !strncmp(ts, needle, strlen(needle));
+		if (!strncmp(ts, needle, strlen(needle)))
+			return true;
+	}
+	return false;
 }
 
 static noinline void *track_alloc(struct kmem_cache *s)
@@ -322,8 +335,10 @@ static noinline void test_tracking(void)
 	like(test_dmesg(), " cpu=", "cpu");
 	like(test_dmesg(), " pid=", "pid");
 	like(test_dmesg(), " test_tracking+0x", "the stack shows the test");
-	ok(next_line_has(test_dmesg(), "Allocated in track_alloc+0x", "]  track_alloc+0x"),
-	   "the allocation stack, from the depot, starts at the caller");
+	ok(stack_after_has(test_dmesg(), "Allocated in track_alloc+0x", "]  track_alloc+0x"),
+	   "the allocation stack, from the depot, has the caller");
+	ok(stack_after_has(test_dmesg(), "Allocated in track_alloc+0x", "]  test_tracking+0x"),
+	   "and its caller");
 	like(test_dmesg(), "Padding  ", "the padding dump");
 	kmem_cache_free(s, p);
 	kmm_dmesg_clear();
@@ -333,8 +348,10 @@ static noinline void test_tracking(void)
 	like(test_dmesg(), "Poison overwritten", "F: checked at the next allocation");
 	like(test_dmesg(), "FIX TestSlub_U: Marking all objects used", "the slab is taken out of use");
 	like(test_dmesg(), "Freed in test_tracking+0x", "Freed in the test");
-	ok(next_line_has(test_dmesg(), "Freed in test_tracking+0x", "]  test_tracking+0x"),
-	   "the free stack starts at the caller");
+	ok(stack_after_has(test_dmesg(), "Freed in test_tracking+0x", "]  test_tracking+0x"),
+	   "the free stack has the caller");
+	ok(stack_after_has(test_dmesg(), "Freed in test_tracking+0x", "]  main+0x"),
+	   "and its caller");
 	exercise(s, "TestSlub_U");
 	kmem_cache_free(s, p);
 	kmem_cache_destroy(s);
@@ -511,11 +528,11 @@ static noinline void test_stack_missing(void)
 	is_int(kmem_cache_validate(s), 2, "validate: 2 errors");
 	log = test_dmesg();
 	like(log, "Allocated in track_alloc+0x", "the caller is still known");
-	ok(next_line_has(log, "Allocated in track_alloc+0x",
-			 "] object allocation/free stack trace missing\n"),
+	ok(stack_after_has(log, "Allocated in track_alloc+0x",
+			   "] object allocation/free stack trace missing\n"),
 	   "then: object allocation/free stack trace missing");
-	ok(next_line_has(log, "Freed in test_stack_missing+0x",
-			 "] object allocation/free stack trace missing\n"),
+	ok(stack_after_has(log, "Freed in test_stack_missing+0x",
+			   "] object allocation/free stack trace missing\n"),
 	   "for the free too");
 	is_int(test_dmesg_count("stack trace missing"), 2, "once per track");
 	exercise(s, "TestSlub_nostack");
