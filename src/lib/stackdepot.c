@@ -377,8 +377,10 @@ static struct stack_record *depot_fetch_stack(depot_stack_handle_t handle)
 	}
 	stack = (struct stack_record *)(pools_base + (size_t)pool_index * DEPOT_POOL_SIZE +
 					offset);
-	/* The kernel's refcount test: a record never written reads 0. */
-	if (WARN_ON(!stack->size || stack->handle != (handle & ~(HANDLE_EXTRA_MASK << HANDLE_EXTRA_SHIFT))))
+	/* As the kernel's refcount test: a record never written reads 0,
+	 * and a record names itself. */
+	if (WARN_ON(!stack->size ||
+		    stack->handle != (handle & ~(HANDLE_EXTRA_MASK << HANDLE_EXTRA_SHIFT))))
 		return NULL;
 	return stack;
 }
