@@ -263,7 +263,7 @@ static inline bool entries_equal(const unsigned long *a, const unsigned long *b,
 	return true;
 }
 
-static struct stack_record *find_stack(struct stack_record **bucket,
+static __always_inline struct stack_record *find_stack(struct stack_record **bucket,
 				       const unsigned long *entries,
 				       unsigned int size, u32 hash)
 {
@@ -318,39 +318,20 @@ static noinline void warn_capacity(void)
 	WARN(1, "Stack depot reached limit capacity\n");
 }
 
-KMM_API depot_stack_handle_t kmm_stack_depot_save(unsigned long *entries,
-						  unsigned int nr_entries, gfp_t gfp)
+/* Not found without the lock: look again under it, then insert. */
+static noinline depot_stack_handle_t depot_save_slow(const unsigned long *entries,
+						     unsigned int nr, u32 hash,
+						     struct stack_record **bucket)
 {
-	struct stack_record **table, **bucket, *found;
+	struct stack_record *found;
 	unsigned long flags;
 	bool warn = false;
-	u32 hash;
-
-	if (unlikely(!nr_entries) || depot_disabled())
-		return 0;
-	table = __atomic_load_n(&stack_table, __ATOMIC_ACQUIRE);
-	if (unlikely(!table)) {
-		if (kmm_stack_depot_init())
-			return 0;
-		table = __atomic_load_n(&stack_table, __ATOMIC_ACQUIRE);
-		if (!table)
-			return 0;
-	}
-	/* Cut before hashing, so that a long trace finds its record again. */
-	if (nr_entries > STACKDEPOT_MAX_FRAMES)
-		nr_entries = STACKDEPOT_MAX_FRAMES;
-	hash = hash_stack(entries, nr_entries);
-	bucket = &table[hash & stack_hash_mask];
-
-	found = find_stack(bucket, entries, nr_entries, hash);
-	if (likely(found))
-		return found->handle;
 
 	flags = depot_lock();
-	/* Again, under the lock: another thread may have stored it. */
-	found = find_stack(bucket, entries, nr_entries, hash);
+	/* Another thread may have stored it meanwhile. */
+	found = find_stack(bucket, entries, nr, hash);
 	if (!found) {
-		found = depot_alloc_stack(entries, nr_entries, hash, &warn);
+		found = depot_alloc_stack(entries, nr, hash, &warn);
 		if (found) {
 			found->next = __atomic_load_n(bucket, __ATOMIC_RELAXED);
 			__atomic_store_n(bucket, found, __ATOMIC_RELEASE);
@@ -360,6 +341,38 @@ KMM_API depot_stack_handle_t kmm_stack_depot_save(unsigned long *entries,
 	if (unlikely(warn))
 		warn_capacity();
 	return found ? found->handle : 0;
+}
+
+static noinline depot_stack_handle_t depot_save_first(unsigned long *entries,
+						      unsigned int nr_entries, gfp_t gfp)
+{
+	if (kmm_stack_depot_init() || !__atomic_load_n(&stack_table, __ATOMIC_ACQUIRE))
+		return 0;
+	return kmm_stack_depot_save(entries, nr_entries, gfp);
+}
+
+/* The common case, a stack stored before, is a lookup without a lock or
+ * a call: a leaf function. */
+KMM_API depot_stack_handle_t kmm_stack_depot_save(unsigned long *entries,
+						  unsigned int nr_entries, gfp_t gfp)
+{
+	struct stack_record **table, **bucket, *found;
+	u32 hash;
+
+	if (unlikely(!nr_entries) || depot_disabled())
+		return 0;
+	table = __atomic_load_n(&stack_table, __ATOMIC_ACQUIRE);
+	if (unlikely(!table))
+		return depot_save_first(entries, nr_entries, gfp);
+	/* Cut before hashing, so that a long trace finds its record again. */
+	if (nr_entries > STACKDEPOT_MAX_FRAMES)
+		nr_entries = STACKDEPOT_MAX_FRAMES;
+	hash = hash_stack(entries, nr_entries);
+	bucket = &table[hash & stack_hash_mask];
+	found = find_stack(bucket, entries, nr_entries, hash);
+	if (likely(found))
+		return found->handle;
+	return depot_save_slow(entries, nr_entries, hash, bucket);
 }
 
 static struct stack_record *depot_fetch_stack(depot_stack_handle_t handle)
