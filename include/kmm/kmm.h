@@ -12,6 +12,7 @@
 #include <kmm/printk.h>
 #include <kmm/panic.h>
 #include <kmm/stacktrace.h>
+#include <kmm/stackdepot.h>
 #include <kmm/smp.h>
 #include <kmm/init.h>
 #include <kmm/proc.h>

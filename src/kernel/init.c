@@ -10,6 +10,7 @@
 #include "kernel/internal.h"
 #include "mm/internal.h"
 #include "mm/slab.h"
+#include "lib/internal.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +103,7 @@ KMM_API void kmm_exit(void)
 	if (atomic_load(&booted)) {
 		kmm_slab_exit();
 		kmm_mm_exit();
+		kmm_stack_depot_exit();
 		atomic_store(&booted, false);
 	}
 	atomic_flag_clear(&boot_lock);

@@ -22,6 +22,7 @@
 #include <kmm/slab.h>
 #include <kmm/spinlock.h>
 #include <kmm/list.h>
+#include <kmm/stackdepot.h>
 #include <pthread.h>
 #include <string.h>
 
@@ -251,18 +252,19 @@ void kmm_slab_free_cpu(struct kmem_cache *s, struct page *slab, void *object, un
 #define DEBUG_METADATA_FLAGS (SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER)
 /* Internal: P poisons the object itself (not with a ctor or RCU). */
 #define __OBJECT_POISON ((slab_flags_t)1U << 30)
-#define TRACK_ADDRS_COUNT 16
-/* U: who allocated or freed an object, stored after it (set_track). */
+#define TRACK_ADDRS_COUNT 16	/* frames saved per track */
+/* U: who allocated or freed an object, stored after it (set_track).  The
+ * stack is in the stack depot: the 32-byte layout of 6.12 with
+ * CONFIG_STACKDEPOT. */
 struct track {
-	unsigned long addr;			/* the caller */
-	unsigned int nr;
+	unsigned long addr;		/* the caller */
+	depot_stack_handle_t handle;	/* its stack; 0: none saved */
 	int cpu;
 	int pid;
-	unsigned long when;			/* jiffies (ms since boot, HZ=1000) */
-	unsigned long addrs[TRACK_ADDRS_COUNT];	/* its stack, inline (no stack depot);
-						 * last, so that a short stack
-						 * touches fewer cache lines */
+	unsigned long when;		/* jiffies (ms since boot, HZ=1000) */
 };
+_Static_assert(sizeof(struct track) == 4 * sizeof(long) || sizeof(long) != 8,
+	       "struct track is 32 bytes on 64-bit, as the kernel's");
 extern bool kmm_slub_debug_disable_higher_order;
 slab_flags_t kmm_kmem_cache_flags(slab_flags_t flags, const char *name);
 /* A: should this allocation fail (failslab=)? */

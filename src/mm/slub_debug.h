@@ -59,13 +59,13 @@ static inline unsigned int pad_bytes_offset(const struct kmem_cache *s)
 
 /* ---- tracking (slub_track.c) -------------------------------------------------- */
 
-/* A free's stack, CPU and time, taken before the list_lock is (the
- * kernel's set_track_prepare()), and stored with the rest under it. */
+/* A free's stack (its depot handle), CPU and time, taken before the
+ * list_lock is (the kernel's set_track_prepare()), and stored with the
+ * rest under it. */
 struct track_stack {
-	unsigned int nr;
+	depot_stack_handle_t handle;
 	int cpu;
 	unsigned long when;
-	unsigned long addrs[TRACK_ADDRS_COUNT];
 };
 
 /* The return addresses of the frames from frame (a caller's

@@ -275,6 +275,10 @@ int kmm___kmem_cache_create(struct kmem_cache *s, const char *name, unsigned int
 		flags = kmm_kmem_cache_flags(flags, name);
 	s->flags = flags;
 	s->ctor = ctor;
+	/* U keeps its stacks in the depot: prepare its table now, as
+	 * setup_slub_debug() and __kmem_cache_create_args() do. */
+	if (flags & SLAB_STORE_USER)
+		stack_depot_init();
 	s->random = get_random_long();
 	if (!calculate_sizes(s))
 		return -EINVAL;

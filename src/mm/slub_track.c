@@ -2,13 +2,19 @@
 /*
  * slub_debug's U (SLAB_STORE_USER), Linux 6.12 mm/slub.c semantics: each
  * object of a U cache keeps two struct track after its free pointer, one
- * set at allocation and one at free, with the caller, CPU, thread id,
- * jiffies and the stack; reports print them ("Allocated in ... age=...").
+ * set at allocation and one at free, with the caller, a stack depot
+ * handle for the stack, the CPU, thread id and jiffies (32 bytes each, the
+ * kernel's layout with CONFIG_STACKDEPOT, which CONFIG_SLUB_DEBUG
+ * selects); reports print them ("Allocated in ... age=...", then the
+ * stack from the depot, or "object allocation/free stack trace missing"
+ * when the depot had none to give: stack_depot_disable=on, or full).
  *
- * The stack is saved inline in the track (no stack depot) by a
- * frame-pointer walk.  As in the kernel it is taken outside list_lock: a
- * free's before it (set_track_prepare()), with the CPU and the time, then
- * copied into the track under it together with the caller and the thread
+ * The stack is taken by a frame-pointer walk into a local array of
+ * TRACK_ADDRS_COUNT entries, then stored with stack_depot_save()
+ * (src/lib/stackdepot.c, which takes no lockdep-tracked lock).  As in
+ * the kernel it is taken outside list_lock: a free's before it
+ * (set_track_prepare()), with the CPU and the time, then put into the
+ * track under it together with the caller and the thread
  * (set_track_update()); an allocation's after the lock is dropped
  * (___slab_alloc's set_track()).
  *
@@ -18,6 +24,8 @@
 #include "mm/slub_debug.h"
 #include "kernel/internal.h"
 #include <kmm/stacktrace.h>
+#include <kmm/stackdepot.h>
+#include <kmm/gfp.h>
 #include <kmm/smp.h>
 #include <pthread.h>
 #include <string.h>
@@ -106,6 +114,17 @@ static inline int current_pid(void)
 	return track_pid;
 }
 
+/* The stack from frame up, into the depot: the kernel's
+ * set_track_prepare() (stack_trace_save, then stack_depot_save with
+ * GFP_NOWAIT).  0 when the depot has no room or is disabled. */
+static inline depot_stack_handle_t save_track_stack(const void *frame)
+{
+	unsigned long entries[TRACK_ADDRS_COUNT];
+	unsigned int nr = kmm_slub_save_stack(frame, entries);
+
+	return stack_depot_save(entries, nr, GFP_NOWAIT);
+}
+
 /* The allocation's track: after the list_lock is dropped, as the kernel's
  * ___slab_alloc sets it.  frame: the allocator's, as for kmm_slub_save_stack. */
 void kmm_slub_set_alloc_track(struct kmem_cache *s, void *object, unsigned long addr,
@@ -113,7 +132,7 @@ void kmm_slub_set_alloc_track(struct kmem_cache *s, void *object, unsigned long 
 {
 	struct track *p = get_track(s, object, TRACK_ALLOC);
 
-	p->nr = kmm_slub_save_stack(frame, p->addrs);
+	p->handle = save_track_stack(frame);
 	p->addr = addr;
 	p->cpu = kmm_this_cpu();
 	p->pid = current_pid();
@@ -127,7 +146,7 @@ void kmm_slub_set_alloc_track(struct kmem_cache *s, void *object, unsigned long 
  */
 void kmm_slub_prepare_free_track(const void *frame, struct track_stack *st)
 {
-	st->nr = kmm_slub_save_stack(frame, st->addrs);
+	st->handle = save_track_stack(frame);
 	st->cpu = kmm_this_cpu();
 	st->when = kmm_jiffies();
 }
@@ -136,15 +155,12 @@ void kmm_slub_set_free_track(struct kmem_cache *s, void *object, unsigned long a
 			     const struct track_stack *st)
 {
 	struct track *p = get_track(s, object, TRACK_FREE);
-	unsigned int i;
 
 	p->addr = addr;
-	p->nr = st->nr;
+	p->handle = st->handle;
 	p->cpu = st->cpu;
 	p->pid = current_pid();
 	p->when = st->when;
-	for (i = 0; i < st->nr; i++)	/* a few words: no memcpy() call */
-		p->addrs[i] = st->addrs[i];
 }
 
 void kmm_slub_init_tracking(struct kmem_cache *s, void *object)
@@ -156,13 +172,17 @@ void kmm_slub_init_tracking(struct kmem_cache *s, void *object)
 static void print_track(const char *s, struct track *t, unsigned long pr_time)
 {
 	char sym[KSYM_SYMBOL_LEN];
+	depot_stack_handle_t handle;
 
 	if (!t->addr)
 		return;
 	kmm_sprint_symbol(sym, t->addr);
 	pr_err("%s in %s age=%lu cpu=%u pid=%d\n", s, sym, pr_time - t->when, t->cpu, t->pid);
-	if (t->nr)
-		kmm_stack_trace_print(t->addrs, t->nr, 0);
+	handle = READ_ONCE(t->handle);
+	if (handle)
+		stack_depot_print(handle);
+	else
+		pr_err("object allocation/free stack trace missing\n");
 }
 
 void kmm_slab_print_tracking(struct kmem_cache *s, void *object)

@@ -279,6 +279,31 @@ static noinline void test_wrong_cache(void)
 	kmem_cache_destroy(b);
 }
 
+/*
+ * Is needle on one of the stack lines ("]  frame") right after the first
+ * line containing marker?  The stack may start with allocator frames
+ * that the compiler did not inline (clang -O1).
+ */
+static bool stack_after_has(const char *log, const char *marker, const char *needle)
+{
+	const char *p = strstr(log, marker), *nl, *end;
+
+	if (!p || !(nl = strchr(p, '\n')))
+		return false;
+	for (p = nl + 1; *p; p = end + 1) {
+		const char *ts = strstr(p, "] ");
+
+		end = strchr(p, '\n');
+		if (!end || !ts || ts > end)
+			return false;
+		if (ts[2] != ' ')	/* not a stack line: the stack ended */
+			return !strncmp(ts, needle, strlen(needle));
+		if (!strncmp(ts, needle, strlen(needle)))
+			return true;
+	}
+	return false;
+}
+
 static noinline void *track_alloc(struct kmem_cache *s)
 {
 	void *p = kmem_cache_alloc(s, GFP_KERNEL | __GFP_NOWARN);	/* unlike leak_one's */
@@ -295,6 +320,11 @@ static noinline void test_tracking(void)
 	char want[64];
 
 	diag("U: alloc and free tracking in reports");
+	is_int((int)sizeof(struct track), 32, "struct track: 32 bytes (a stack depot handle)");
+	/* 8 left red zone, 64, 8 right red zone, 8 free pointer, 2 tracks of
+	 * 32, 8 red zone pad (6.12 with CONFIG_STACKDEPOT). */
+	is_int((int)s->size, 160, "64-byte FZPU objects take 160 bytes");
+	is_int((int)oo_objects(s->oo), 25, "25 to an order-0 slab");
 	p[-1] = 0;	/* the left red zone */
 	kmm_dmesg_clear();
 	is_int(kmem_cache_validate(s), 2, "validate: 2 errors");
@@ -305,6 +335,10 @@ static noinline void test_tracking(void)
 	like(test_dmesg(), " cpu=", "cpu");
 	like(test_dmesg(), " pid=", "pid");
 	like(test_dmesg(), " test_tracking+0x", "the stack shows the test");
+	ok(stack_after_has(test_dmesg(), "Allocated in track_alloc+0x", "]  track_alloc+0x"),
+	   "the allocation stack, from the depot, has the caller");
+	ok(stack_after_has(test_dmesg(), "Allocated in track_alloc+0x", "]  test_tracking+0x"),
+	   "and its caller");
 	like(test_dmesg(), "Padding  ", "the padding dump");
 	kmem_cache_free(s, p);
 	kmm_dmesg_clear();
@@ -314,6 +348,10 @@ static noinline void test_tracking(void)
 	like(test_dmesg(), "Poison overwritten", "F: checked at the next allocation");
 	like(test_dmesg(), "FIX TestSlub_U: Marking all objects used", "the slab is taken out of use");
 	like(test_dmesg(), "Freed in test_tracking+0x", "Freed in the test");
+	ok(stack_after_has(test_dmesg(), "Freed in test_tracking+0x", "]  test_tracking+0x"),
+	   "the free stack has the caller");
+	ok(stack_after_has(test_dmesg(), "Freed in test_tracking+0x", "]  main+0x"),
+	   "and its caller");
 	exercise(s, "TestSlub_U");
 	kmem_cache_free(s, p);
 	kmem_cache_destroy(s);
@@ -471,6 +509,38 @@ static noinline void test_o(void)
 	kmem_cache_destroy(s);
 }
 
+/* stack_depot_disable=on: the tracks keep handle 0, and reports say so. */
+static noinline void test_stack_missing(void)
+{
+	struct kmem_cache *s;
+	unsigned char *p;
+	const char *log;
+
+	diag("U without a stack depot");
+	kmm_exit();
+	test_boot("mem=256M stack_depot_disable=on");
+	s = create("TestSlub_nostack", 64, SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE |
+		   SLAB_POISON | SLAB_STORE_USER);
+	p = track_alloc(s);
+	kmem_cache_free(s, p);
+	p[3] = 7;	/* use after free */
+	kmm_dmesg_clear();
+	is_int(kmem_cache_validate(s), 2, "validate: 2 errors");
+	log = test_dmesg();
+	like(log, "Allocated in track_alloc+0x", "the caller is still known");
+	ok(stack_after_has(log, "Allocated in track_alloc+0x",
+			   "] object allocation/free stack trace missing\n"),
+	   "then: object allocation/free stack trace missing");
+	ok(stack_after_has(log, "Freed in test_stack_missing+0x",
+			   "] object allocation/free stack trace missing\n"),
+	   "for the free too");
+	is_int(test_dmesg_count("stack trace missing"), 2, "once per track");
+	exercise(s, "TestSlub_nostack");
+	kmem_cache_destroy(s);
+	kmm_exit();
+	test_boot("mem=256M");
+}
+
 int main(void)
 {
 	test_boot("mem=256M slub_debug=ZU,kmalloc-32");
@@ -489,6 +559,7 @@ int main(void)
 	test_parse();
 	test_failslab();
 	test_o();
+	test_stack_missing();
 	kmm_exit();
 	return done_testing();
 }
