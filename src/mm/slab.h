@@ -72,9 +72,10 @@ struct kmem_cache_cpu {
 #define TID_BUSY	(1UL << 63)
 
 /*
- * The entry points' fast paths: none (debugging), the rseq sequences on the
- * CPU slab or on the sheaves, or the sheaves behind a trylock of pcs->lock
- * (no restartable sequences: kmm.rseq=off, ThreadSanitizer, ...).
+ * The fast paths: none (debugging), the entry points' rseq sequences on
+ * the CPU slab or on the sheaves, or the sheaves behind the general path's
+ * trylock of pcs->lock (no restartable sequences: kmm.rseq=off,
+ * ThreadSanitizer, ...).
  */
 enum { FASTPATH_NONE, FASTPATH_SLAB, FASTPATH_SHEAVES, FASTPATH_TRYLOCK };
 

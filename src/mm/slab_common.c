@@ -363,9 +363,9 @@ KMM_API void kmm_kmem_cache_free(struct kmem_cache *s, void *x)
 		if (likely(slab_lookup(x, &slab, &offset)) && likely(slab->slab_cache == s) &&
 		    likely(slab_offset_ok(s, slab, offset)) && likely(!rseq_sheaf_free(s, x)))
 			return;
-	} else if (READ_ONCE(s->fastpath) != FASTPATH_NONE) {	/* see fastpath_alloc() */
+	} else if (READ_ONCE(s->fastpath) == FASTPATH_SLAB) {	/* see fastpath_alloc() */
 		if (likely(slab_lookup(x, &slab, &offset)) && likely(slab->slab_cache == s) &&
-		    likely(fastpath_free(s, slab, offset, x)))
+		    likely(!rseq_slab_free(s, slab, x, x)))
 			return;
 	}
 	kmem_cache_free_slow(s, x, (unsigned long)__builtin_return_address(0));
@@ -616,9 +616,15 @@ KMM_API void kmm_kfree(const void *object)
 	unsigned long offset;
 	struct page *slab;
 
+#ifndef KMM_NO_RSEQ	/* else no cache has fast paths of the entry points */
 	if (likely(slab_lookup(x, &slab, &offset)) &&
 	    likely(fastpath_free(slab->slab_cache, slab, offset, x)))
 		return;
+#else
+	(void)x;
+	(void)slab;
+	(void)offset;
+#endif
 	kfree_slow(object, (unsigned long)__builtin_return_address(0));
 }
 

@@ -363,12 +363,12 @@ static __always_inline void *fastpath_alloc(struct kmem_cache *s)
 	if (likely(s->fastpath == FASTPATH_SHEAVES))
 		return rseq_sheaf_alloc(s);
 	/* A load of its own, so that the first test is one instruction. */
-	switch (READ_ONCE(s->fastpath)) {
-	case FASTPATH_SLAB:
+	if (READ_ONCE(s->fastpath) == FASTPATH_SLAB)
 		return rseq_slab_alloc(s);
-	case FASTPATH_TRYLOCK:
-		return kmm_sheaf_alloc_trylock(s);
-	}
+	/*
+	 * FASTPATH_TRYLOCK: the general path's trylock.  A call here would
+	 * cost the sequences' callers (kmalloc, kfree) a stack frame.
+	 */
 	return NULL;
 }
 
@@ -378,12 +378,8 @@ static __always_inline bool fastpath_free(struct kmem_cache *s, struct page *sla
 {
 	if (likely(s->fastpath == FASTPATH_SHEAVES))
 		return slab_offset_ok(s, slab, offset) && !rseq_sheaf_free(s, x);
-	switch (READ_ONCE(s->fastpath)) {
-	case FASTPATH_SLAB:
+	if (READ_ONCE(s->fastpath) == FASTPATH_SLAB)
 		return !rseq_slab_free(s, slab, x, x);
-	case FASTPATH_TRYLOCK:
-		return slab_offset_ok(s, slab, offset) && !kmm_sheaf_free_trylock(s, x);
-	}
 	return false;
 }
 #endif /* KMM_MM_SLUB_RSEQ_H */
