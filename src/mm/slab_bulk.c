@@ -117,6 +117,8 @@ KMM_API void kmm_kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void **
 {
 	if (!size)
 		return;
+	if (WARN_ON_ONCE(!p))
+		return;
 	free_bulk(s, size, p, _RET_IP_);
 }
 
@@ -127,7 +129,8 @@ KMM_API int kmm_kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t 
 
 	if (!size)
 		return 0;
-	if (WARN_ON_ONCE(size > INT_MAX))	/* the count comes back as an int */
+	/* The kernel oopses on these; kmm warns and allocates nothing. */
+	if (WARN_ON_ONCE(!s || !p || size > INT_MAX))	/* the count is an int */
 		return 0;
 	if (s->cpu_sheaves)
 		i = kmm_sheaf_alloc_bulk(s, (unsigned int)size, p);

@@ -89,6 +89,14 @@ static void test_alloc_free(void)
 	kmem_cache_free_bulk(s, 8, q);
 
 	is_int(kmem_cache_alloc_bulk(s, GFP_KERNEL, 0, q), 0, "zero objects: 0");
+	kmm_dmesg_clear();
+	is_int(kmem_cache_alloc_bulk(NULL, GFP_KERNEL, 4, q), 0, "no cache: 0");
+	is_int(kmem_cache_alloc_bulk(s, GFP_KERNEL, 4, NULL), 0, "no array: 0");
+	kmem_cache_free_bulk(s, 4, NULL);
+	if (first_run)	/* WARN_ONCE: once per process */
+		like(test_dmesg(), "WARNING: CPU:", "... with a warning, not a crash");
+	else
+		skip(1, "the WARN_ONCE fired in the first run");
 	q[0] = (void *)1;	/* not looked at */
 	kmem_cache_free_bulk(s, 0, q);
 	ok(q[0] == (void *)1, "a free of zero objects does nothing");
