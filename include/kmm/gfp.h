@@ -97,6 +97,14 @@ KMM_API unsigned long kmm___get_free_pages(gfp_t gfp_mask, unsigned int order);
 KMM_API unsigned long kmm_get_zeroed_page(gfp_t gfp_mask);
 KMM_API void kmm_free_pages(unsigned long addr, unsigned int order);
 KMM_API void kmm_split_page(struct page *page, unsigned int order);
+/*
+ * size bytes of whole pages, physically contiguous: the block of the order
+ * that holds them, its pages past the last one needed given back.  Free
+ * with free_pages_exact(addr, size).
+ */
+KMM_API void *kmm_alloc_pages_exact(size_t size, gfp_t gfp_mask);
+KMM_API void *kmm_alloc_pages_exact_nid(int nid, size_t size, gfp_t gfp_mask);
+KMM_API void kmm_free_pages_exact(void *virt, size_t size);
 KMM_API void kmm_drain_all_pages(struct zone *zone);
 KMM_API void kmm_drain_local_pages(struct zone *zone);
 /*
@@ -118,6 +126,9 @@ KMM_API void kmm_decay_all_pcp_high(void);
 #define free_pages(addr, order)		kmm_free_pages(addr, order)
 #define free_page(addr)			kmm_free_pages(addr, 0)
 #define split_page(page, order)		kmm_split_page(page, order)
+#define alloc_pages_exact(size, gfp)	kmm_alloc_pages_exact(size, gfp)
+#define alloc_pages_exact_nid(nid, size, gfp) kmm_alloc_pages_exact_nid(nid, size, gfp)
+#define free_pages_exact(virt, size)	kmm_free_pages_exact(virt, size)
 #define drain_all_pages(zone)		kmm_drain_all_pages(zone)
 #define drain_local_pages(zone)		kmm_drain_local_pages(zone)
 

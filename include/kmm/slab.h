@@ -78,6 +78,9 @@ KMM_API void *kmm_kmalloc_array(size_t n, size_t size, gfp_t flags)
 KMM_API void *kmm_krealloc(const void *p, size_t new_size, gfp_t flags)
 	__attribute__((alloc_size(2)));
 KMM_API void kmm_kfree(const void *objp);
+KMM_API size_t kmm_kmalloc_size_roundup(size_t size);
+KMM_API void *kmm_krealloc_array(void *p, size_t new_n, size_t new_size, gfp_t flags)
+	__attribute__((alloc_size(2, 3)));
 KMM_API void kmm_kfree_sensitive(const void *objp);
 KMM_API size_t kmm_ksize(const void *objp);
 KMM_API char *kmm_kstrdup(const char *s, gfp_t gfp) __attribute__((malloc));
@@ -104,6 +107,12 @@ KMM_API void *kmm_kmemdup(const void *src, size_t len, gfp_t gfp)
 #define kcalloc(n, size, flags)		kmm_kmalloc_array(n, size, (flags) | __GFP_ZERO)
 #define krealloc(p, size, flags)	kmm_krealloc(p, size, flags)
 #define kfree(p)			kmm_kfree(p)
+#define kmalloc_size_roundup(size)	kmm_kmalloc_size_roundup(size)
+#define krealloc_array(p, n, size, flags) kmm_krealloc_array(p, n, size, flags)
+/* A cache named after the struct, of its size and alignment. */
+#define KMEM_CACHE(__struct, __flags)					\
+	kmm_kmem_cache_create(#__struct, sizeof(struct __struct),		\
+			      __alignof__(struct __struct), (__flags), NULL)
 #define kfree_sensitive(p)		kmm_kfree_sensitive(p)
 #define ksize(p)			kmm_ksize(p)
 #define kstrdup(s, gfp)			kmm_kstrdup(s, gfp)

@@ -156,6 +156,8 @@ static inline void zone_statistics(struct per_cpu_pages *pcp, struct zone *prefe
 #define FPI_NONE	0
 #define FPI_TO_TAIL	1	/* put the block at the tail of its list */
 #define FPI_REPORTED	2	/* the block's memory is untouched (fresh) */
+/* __free_pages_ok(): page (count zero) and its block to the buddy lists. */
+void kmm_free_pages_ok(struct page *page, unsigned int order, int fpi_flags);
 void kmm_free_one_range_boot(unsigned long start_pfn, unsigned long end_pfn);
 void kmm_free_one_page(struct zone *zone, struct page *page, unsigned long pfn,
 		       unsigned int order, int fpi_flags);

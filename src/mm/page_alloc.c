@@ -227,6 +227,13 @@ static void free_unref_page(struct page *page, unsigned int order)
 	pcp_unlock(pcp);
 }
 
+/* __free_pages_ok(): a block whose count is zero straight to the buddy lists. */
+void kmm_free_pages_ok(struct page *page, unsigned int order, int fpi_flags)
+{
+	if (free_pages_prepare(page, order))
+		kmm_free_one_page(page_zone(page), page, page_to_pfn(page), order, fpi_flags);
+}
+
 static void free_the_page(struct page *page, unsigned int order)
 {
 	if (pcp_allowed_order(order))

@@ -544,6 +544,37 @@ KMM_API void *kmm_kmalloc(size_t size, gfp_t flags)
 	return kmalloc_slow(size, flags, (unsigned long)__builtin_return_address(0));
 }
 
+/* What kmalloc(size) really gives: its size class, or whole pages above them. */
+KMM_API size_t kmm_kmalloc_size_roundup(size_t size)
+{
+	if (size && size <= KMALLOC_MAX_CACHE_SIZE) {
+		struct kmem_cache *s = kmalloc_slab(size, GFP_KERNEL);
+
+		if (s)
+			return s->object_size;
+		/* Before the slab allocator is up: the class by arithmetic. */
+		if (size <= 96 && size > 64)
+			return 96;
+		if (size <= 192 && size > 128)
+			return 192;
+		return size <= KMALLOC_MIN_SIZE ? KMALLOC_MIN_SIZE : 1UL << fls_long(size - 1);
+	}
+	/* Above the classes, kmalloc_large() takes whole pages. */
+	if (size && size <= KMALLOC_MAX_SIZE)
+		return PAGE_SIZE << get_order(size);
+	/* 0 (ZERO_SIZE_PTR) and sizes kmalloc() cannot give: as they are. */
+	return size;
+}
+
+KMM_API void *kmm_krealloc_array(void *p, size_t new_n, size_t new_size, gfp_t flags)
+{
+	size_t bytes;
+
+	if (unlikely(__builtin_mul_overflow(new_n, new_size, &bytes)))
+		return NULL;
+	return kmm_krealloc(p, bytes, flags);
+}
+
 KMM_API void *kmm_kmalloc_array(size_t n, size_t size, gfp_t flags)
 {
 	size_t bytes;

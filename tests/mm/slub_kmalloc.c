@@ -273,9 +273,63 @@ static void test_bad_input(void)
 	is_int(kmm_zone_validate(NULL), 0, "the page allocator is consistent");
 }
 
+struct tkmem {
+	long a;
+	char b[40];
+} __attribute__((aligned(16)));
+
+static void test_roundup_and_friends(void)
+{
+	static const size_t sizes[][2] = {
+		{ 1, 8 }, { 8, 8 }, { 9, 16 }, { 65, 96 }, { 96, 96 }, { 97, 128 },
+		{ 129, 192 }, { 193, 256 }, { 4097, 8192 }, { 8192, 8192 },
+		{ 8193, 16384 }, { 20000, 32768 }, { 0, 0 },
+	};
+	volatile size_t big = SIZE_MAX / 2;
+	struct kmem_cache *c;
+	unsigned int i;
+	int good = 1;
+	char *p, *q;
+
+	diag("kmalloc_size_roundup, krealloc_array, KMEM_CACHE");
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		size_t r = kmalloc_size_roundup(sizes[i][0]);
+
+		if (r != sizes[i][1]) {
+			diag("kmalloc_size_roundup(%zu) = %zu, want %zu", sizes[i][0], r, sizes[i][1]);
+			good = 0;
+		}
+	}
+	ok(good, "kmalloc_size_roundup: the size class, whole pages above 8 KiB, 0 for 0");
+	is_int(kmalloc_size_roundup(KMALLOC_MAX_SIZE + 1), KMALLOC_MAX_SIZE + 1,
+	       "... and a size kmalloc cannot give, as it is");
+	for (i = 1; i < 600; i += 7) {
+		p = kmalloc(i, GFP_KERNEL);
+		good &= ksize(p) == kmalloc_size_roundup(i);
+		kfree(p);
+	}
+	ok(good, "kmalloc_size_roundup(n) is ksize(kmalloc(n)) for n = 1..600");
+	p = krealloc_array(NULL, 10, 12, GFP_KERNEL);
+	ok(p && ksize(p) == 128, "krealloc_array(NULL, 10, 12): 120 bytes (kmalloc-128)");
+	memset(p, 5, 120);
+	q = krealloc_array(p, 100, 12, GFP_KERNEL);
+	ok(q && ksize(q) == 2048 && q[119] == 5, "... grown to 100 x 12: the contents moved");
+	ok(!krealloc_array(q, big, 4, GFP_KERNEL), "an overflowing size: NULL");
+	ok(virt_to_slab(q) != NULL, "... and the old object is still allocated");
+	kfree(q);
+	c = KMEM_CACHE(tkmem, SLAB_NO_MERGE);
+	ok(c && !strcmp(kmm_kmem_cache_name(c), "tkmem") && kmem_cache_size(c) == sizeof(struct tkmem),
+	   "KMEM_CACHE(tkmem): named after the struct, of its size");
+	p = kmem_cache_alloc(c, GFP_KERNEL);
+	ok(p && !((unsigned long)p & 15), "... and its alignment (16)");
+	kmem_cache_free(c, p);
+	kmem_cache_destroy(c);
+}
+
 int main(void)
 {
 	test_boot("mem=256M");
+	test_roundup_and_friends();
 	test_classes();
 	test_large();
 	test_array_realloc();
