@@ -276,6 +276,8 @@ void kmm_debug_slab_free(struct kmem_cache *s, struct page *slab, void *object,
 			 unsigned long addr);
 /* free_slab() for a slab already off every list and uncounted. */
 void kmm_discard_slab_pages(struct kmem_cache *s, struct page *slab);
+/* discard_slab(): the node's slab count down, then kmm_discard_slab_pages(). */
+void kmm_discard_slab(struct kmem_cache *s, struct page *slab);
 void kmm_debug_setup_slab(struct kmem_cache *s, struct page *slab);
 /* calculate_sizes(): derive the debug_* layout fields. */
 void kmm_debug_cache_layout(struct kmem_cache *s);
