@@ -23,6 +23,7 @@
 #define pageblock_nr_pages	(1UL << pageblock_order)
 
 #define MAX_NUMNODES		64
+#define NUMA_NO_NODE		(-1)	/* any node: the allocating CPU's first */
 #define MAX_NR_CPUS		256
 
 enum migratetype {

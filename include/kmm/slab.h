@@ -56,6 +56,9 @@ KMM_API int kmm_kmem_cache_shrink(struct kmem_cache *s);
 KMM_API void *kmm_kmem_cache_alloc(struct kmem_cache *s, gfp_t flags)
 	__attribute__((malloc));
 KMM_API void kmm_kmem_cache_free(struct kmem_cache *s, void *objp);
+/* On node (NUMA_NO_NODE: anywhere, the allocating CPU's node first). */
+KMM_API void *kmm_kmem_cache_alloc_node(struct kmem_cache *s, gfp_t flags, int node)
+	__attribute__((malloc));
 KMM_API unsigned int kmm_kmem_cache_size(struct kmem_cache *s);
 /*
  * size objects into p: size, or 0 with none allocated.  The free takes
@@ -74,6 +77,10 @@ KMM_API int kmm_kmem_cache_validate(struct kmem_cache *s);
 
 KMM_API void *kmm_kmalloc(size_t size, gfp_t flags) __attribute__((malloc, alloc_size(1)));
 KMM_API void *kmm_kmalloc_array(size_t n, size_t size, gfp_t flags)
+	__attribute__((malloc, alloc_size(1, 2)));
+KMM_API void *kmm_kmalloc_node(size_t size, gfp_t flags, int node)
+	__attribute__((malloc, alloc_size(1)));
+KMM_API void *kmm_kmalloc_array_node(size_t n, size_t size, gfp_t flags, int node)
 	__attribute__((malloc, alloc_size(1, 2)));
 KMM_API void *kmm_krealloc(const void *p, size_t new_size, gfp_t flags)
 	__attribute__((alloc_size(2)));
@@ -94,6 +101,7 @@ KMM_API void *kmm_kmemdup(const void *src, size_t len, gfp_t gfp)
 #define kmem_cache_shrink(s)		kmm_kmem_cache_shrink(s)
 #define kmem_cache_alloc(s, flags)	kmm_kmem_cache_alloc(s, flags)
 #define kmem_cache_zalloc(s, flags)	kmm_kmem_cache_alloc(s, (flags) | __GFP_ZERO)
+#define kmem_cache_alloc_node(s, flags, node) kmm_kmem_cache_alloc_node(s, flags, node)
 #define kmem_cache_free(s, objp)	kmm_kmem_cache_free(s, objp)
 #define kmem_cache_size(s)		kmm_kmem_cache_size(s)
 #define kmem_cache_alloc_bulk(s, flags, size, p) kmm_kmem_cache_alloc_bulk(s, flags, size, p)
@@ -105,6 +113,11 @@ KMM_API void *kmm_kmemdup(const void *src, size_t len, gfp_t gfp)
 #define kzalloc(size, flags)		kmm_kmalloc(size, (flags) | __GFP_ZERO)
 #define kmalloc_array(n, size, flags)	kmm_kmalloc_array(n, size, flags)
 #define kcalloc(n, size, flags)		kmm_kmalloc_array(n, size, (flags) | __GFP_ZERO)
+#define kmalloc_node(size, flags, node)	kmm_kmalloc_node(size, flags, node)
+#define kzalloc_node(size, flags, node)	kmm_kmalloc_node(size, (flags) | __GFP_ZERO, node)
+#define kmalloc_array_node(n, size, flags, node) kmm_kmalloc_array_node(n, size, flags, node)
+#define kcalloc_node(n, size, flags, node) \
+	kmm_kmalloc_array_node(n, size, (flags) | __GFP_ZERO, node)
 #define krealloc(p, size, flags)	kmm_krealloc(p, size, flags)
 #define kfree(p)			kmm_kfree(p)
 #define kmalloc_size_roundup(size)	kmm_kmalloc_size_roundup(size)

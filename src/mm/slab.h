@@ -203,6 +203,9 @@ void kmm_kmem_cache_init(void);
 void *kmm_slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long addr);
 /* kmalloc: size is the requested size (kept by slub_debug for kmalloc red zones). */
 void *kmm_slab_alloc_size(struct kmem_cache *s, gfp_t gfp, unsigned long addr, size_t size);
+/* On node (NUMA_NO_NODE: anywhere), orig_size bytes asked for. */
+void *kmm_slab_alloc_node(struct kmem_cache *s, gfp_t gfp, int node, unsigned long addr,
+			  size_t orig_size);
 void kmm_slab_free(struct kmem_cache *s, struct page *slab, void *object, unsigned long addr);
 /* Free every slab of every cache but the boot caches, whatever it holds (kmm_exit). */
 void kmm_slab_release_caches(void);
@@ -271,7 +274,7 @@ slab_flags_t kmm_kmem_cache_flags(slab_flags_t flags, const char *name);
 /* A: should this allocation fail (failslab=)? */
 bool kmm_should_failslab(struct kmem_cache *s, gfp_t gfp);
 void *kmm_debug_slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long addr,
-			   unsigned int orig_size);
+			   unsigned int orig_size, int node);
 void kmm_debug_slab_free(struct kmem_cache *s, struct page *slab, void *object,
 			 unsigned long addr);
 /* free_slab() for a slab already off every list and uncounted. */

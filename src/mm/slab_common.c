@@ -303,6 +303,12 @@ KMM_API const char *kmm_kmem_cache_name(struct kmem_cache *s)
 
 /* ---- allocation entry points ------------------------------------------------ */
 
+KMM_API void *kmm_kmem_cache_alloc_node(struct kmem_cache *s, gfp_t flags, int node)
+{
+	return kmm_slab_alloc_node(s, flags, node, (unsigned long)__builtin_return_address(0),
+				   s->object_size);
+}
+
 KMM_API void *kmm_kmem_cache_alloc(struct kmem_cache *s, gfp_t flags)
 {
 	void *object = fastpath_alloc(s);
@@ -468,12 +474,15 @@ static inline unsigned int get_order(size_t size)
 /* Marks the first tail page of a kmalloc_large() allocation. */
 #define KMALLOC_LARGE_DTOR	0x4b
 
-static noinline void *kmalloc_large(size_t size, gfp_t flags)
+static noinline void *kmalloc_large(size_t size, gfp_t flags, int node)
 {
 	unsigned int order = get_order(size);
 	struct page *page;
 
-	page = kmm_alloc_pages(flags | __GFP_COMP, order);
+	if (node == NUMA_NO_NODE)
+		page = kmm_alloc_pages(flags | __GFP_COMP, order);
+	else
+		page = kmm_alloc_pages_node(node, flags | __GFP_COMP, order);
 	if (!page)
 		return NULL;
 	page[1].compound_dtor = KMALLOC_LARGE_DTOR;
@@ -498,14 +507,17 @@ static void free_large_kmalloc(struct page *page, const void *object)
 	kmm___free_pages(page, order);
 }
 
-static __always_inline void *__kmalloc(size_t size, gfp_t flags, unsigned long caller)
+static __always_inline void *__kmalloc_node(size_t size, gfp_t flags, int node,
+					    unsigned long caller)
 {
 	struct kmem_cache *s;
 
 	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE)) {
 		if (!kmm_booted() && kmm_boot_default())
 			return NULL;
-		return kmalloc_large(size, flags);
+		if (node != NUMA_NO_NODE && (node < 0 || node >= (int)kmm_nr_online_nodes))
+			node = NUMA_NO_NODE;
+		return kmalloc_large(size, flags, node);
 	}
 	if (unlikely(!size))
 		return ZERO_SIZE_PTR;
@@ -519,7 +531,28 @@ static __always_inline void *__kmalloc(size_t size, gfp_t flags, unsigned long c
 		if (!s)
 			return NULL;
 	}
+	if (node != NUMA_NO_NODE)
+		return kmm_slab_alloc_node(s, flags, node, caller, size);
 	return kmm_slab_alloc_size(s, flags, caller, size);
+}
+
+static __always_inline void *__kmalloc(size_t size, gfp_t flags, unsigned long caller)
+{
+	return __kmalloc_node(size, flags, NUMA_NO_NODE, caller);
+}
+
+KMM_API void *kmm_kmalloc_node(size_t size, gfp_t flags, int node)
+{
+	return __kmalloc_node(size, flags, node, (unsigned long)__builtin_return_address(0));
+}
+
+KMM_API void *kmm_kmalloc_array_node(size_t n, size_t size, gfp_t flags, int node)
+{
+	size_t bytes;
+
+	if (unlikely(__builtin_mul_overflow(n, size, &bytes)))
+		return NULL;
+	return __kmalloc_node(bytes, flags, node, (unsigned long)__builtin_return_address(0));
 }
 
 static noinline void *kmalloc_slow(size_t size, gfp_t flags, unsigned long caller)

@@ -11,10 +11,14 @@
  * it is held the slow path sets TID_BUSY, so that the lockless fast paths
  * (which cannot take it) fail their compare-and-swap and retry.
  *
- * Simplified against the kernel: no NUMA allocation policy (a slab comes
- * from the allocating thread's node; partial slabs are taken from that
- * node first, then from the others in order, without the defrag ratio);
- * no pfmemalloc slabs; no freelist randomisation; no statistics.
+ * NUMA: kmem_cache_alloc_node() and kmalloc_node() take the slow path,
+ * which deactivates a CPU slab of another node (ALLOC_NODE_MISMATCH) and
+ * looks for the node's partial slabs, then a new slab there without
+ * waiting, and only then (unless __GFP_THISNODE) any node's (6.7+'s
+ * try_thisnode).  Simplified against the kernel: no NUMA mempolicy;
+ * partial slabs of other nodes are taken in node order, without the
+ * defrag ratio; no pfmemalloc slabs; no freelist randomisation; no
+ * statistics.
  */
 #define _GNU_SOURCE
 #include "mm/slab.h"
@@ -317,17 +321,27 @@ static struct page *get_partial_node(struct kmem_cache *s, struct kmem_cache_nod
 	return partial;
 }
 
-static struct page *get_partial(struct kmem_cache *s)
+/*
+ * A partial slab of node (NUMA_NO_NODE: this CPU's), else, unless the
+ * request is __GFP_THISNODE for a given node, of any other node
+ * (get_any_partial(), without the defrag ratio).
+ */
+static struct page *get_partial(struct kmem_cache *s, int node, gfp_t gfp)
 {
-	int local = kmm_numa_node_id(), nid;
-	struct page *slab = get_partial_node(s, get_node(s, local));
+	int searchnode = node == NUMA_NO_NODE ? kmm_numa_node_id() : node, nid;
+	struct page *slab = get_partial_node(s, get_node(s, searchnode));
 
-	if (slab)
+	if (slab || (node != NUMA_NO_NODE && (gfp & __GFP_THISNODE)))
 		return slab;
 	for_each_online_node(nid)
-		if (nid != local && (slab = get_partial_node(s, get_node(s, nid))))
+		if (nid != searchnode && (slab = get_partial_node(s, get_node(s, nid))))
 			return slab;
 	return NULL;
+}
+
+static inline bool node_match(struct page *slab, int node)
+{
+	return node == NUMA_NO_NODE || slab_nid(slab) == node;
 }
 
 /* ---- allocation ---------------------------------------------------------- */
@@ -363,24 +377,40 @@ static void slab_out_of_memory(struct kmem_cache *s, gfp_t gfpflags, int nid)
 }
 
 /*
- * The slow path (___slab_alloc): the CPU freelist is empty.  Take the CPU
- * slab's remote frees, else a per-CPU partial slab, else a node partial
- * slab, else a new slab.
+ * The slow path (___slab_alloc): the CPU freelist is empty, or the CPU
+ * slab is not on the node asked for (which deactivates it, as the
+ * kernel's ALLOC_NODE_MISMATCH does).  Take the CPU slab's remote frees,
+ * else a per-CPU partial slab of the node (the others go back to their
+ * nodes' lists), else a node partial slab, else a new slab.
  */
-static noinline void *___slab_alloc(struct kmem_cache *s, gfp_t gfpflags, unsigned long addr)
+static noinline void *___slab_alloc(struct kmem_cache *s, gfp_t gfpflags, unsigned long addr,
+				    int node)
 {
 	unsigned long flags;
 	struct kmem_cache_cpu *c;
 	struct page *slab;
 	void *freelist, *next;
 	unsigned long base, end;
+	bool try_thisnode = true;
+	gfp_t pc_flags;
 
 	c = raw_cpu_ptr(s);
 	spin_lock_irqsave(&c->lock, flags);
 	cpu_claim(s, c);
+reread_slab:
 	slab = c->slab;
 	if (!slab)
 		goto new_slab;
+	if (unlikely(!node_match(slab, node))) {
+		freelist = cpu_freelist(c);
+		WRITE_ONCE(c->slab, NULL);
+		WRITE_ONCE(c->base, 0);
+		WRITE_ONCE(c->end, 0);
+		cpu_release(c, NULL);
+		spin_unlock_irqrestore(&c->lock, flags);
+		deactivate_slab(s, slab, freelist);
+		goto relock;
+	}
 	freelist = cpu_freelist(c);
 	if (freelist)
 		goto load_freelist;
@@ -398,20 +428,38 @@ new_slab:
 		c->partial = slab->next;
 		cpu_release(c, NULL);
 		spin_unlock_irqrestore(&c->lock, flags);
+		if (unlikely(!node_match(slab, node))) {
+			/* Another node's: back to its node's list (list_lock is outside c->lock). */
+			slab->next = NULL;
+			__put_partials(s, slab);
+			goto relock;
+		}
 		freelist = freeze_slab(slab);
 		goto retry_load_slab;
 	}
 	cpu_release(c, NULL);
 	spin_unlock_irqrestore(&c->lock, flags);
 
-	slab = get_partial(s);
+	/*
+	 * A node asked for without __GFP_THISNODE (Linux 6.7+): first that
+	 * node's partial slabs only, then a new slab there if one comes
+	 * without waiting; only then any node's.
+	 */
+	pc_flags = gfpflags;
+	if (unlikely(node != NUMA_NO_NODE && !(gfpflags & __GFP_THISNODE) && try_thisnode))
+		pc_flags = GFP_NOWAIT | __GFP_THISNODE | __GFP_NOWARN;
+	slab = get_partial(s, node, pc_flags);
 	if (slab) {
 		freelist = freeze_slab(slab);
 		goto retry_load_slab;
 	}
-	slab = kmm_new_slab(s, gfpflags, -1);
+	slab = kmm_new_slab(s, pc_flags, node);
+	if (unlikely(!slab) && pc_flags != gfpflags) {
+		try_thisnode = false;
+		goto relock;
+	}
 	if (unlikely(!slab)) {
-		slab_out_of_memory(s, gfpflags, kmm_numa_node_id());
+		slab_out_of_memory(s, gfpflags, node == NUMA_NO_NODE ? kmm_numa_node_id() : node);
 		return NULL;
 	}
 	{
@@ -456,18 +504,33 @@ load_freelist:
 	cpu_release(c, next);
 	spin_unlock_irqrestore(&c->lock, flags);
 	return freelist;
+
+relock:
+	c = raw_cpu_ptr(s);
+	spin_lock_irqsave(&c->lock, flags);
+	cpu_claim(s, c);
+	goto reread_slab;
 }
 
-static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfpflags, unsigned long addr)
+static __always_inline void *slab_alloc_node(struct kmem_cache *s, gfp_t gfpflags,
+					     unsigned long addr, int node)
 {
 	struct kmem_cache_cpu *c;
 	void *object, *next;
 	unsigned long tid;
 
+	/*
+	 * A given node: the slow path, which checks the CPU slab's node under
+	 * c->lock (kmm does not check it in the lockless paths).
+	 */
+	if (unlikely(node != NUMA_NO_NODE)) {
+		object = ___slab_alloc(s, gfpflags, addr, node);
+		goto out;
+	}
 	if (likely(s->fastpath == FASTPATH_SLAB || s->fastpath == FASTPATH_SHEAVES)) {
 		object = rseq_slab_alloc(s);
 		if (unlikely(!object))
-			object = ___slab_alloc(s, gfpflags, addr);
+			object = ___slab_alloc(s, gfpflags, addr, NUMA_NO_NODE);
 		goto out;
 	}
 	for (;;) {
@@ -479,13 +542,13 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfpflags, un
 		 * its free pointers are read only under the lock.
 		 */
 		if (unlikely(!object || (tid & TID_BUSY) || debug_pagealloc_enabled())) {
-			object = ___slab_alloc(s, gfpflags, addr);
+			object = ___slab_alloc(s, gfpflags, addr, NUMA_NO_NODE);
 			break;
 		}
 		next = get_freepointer_racy(s, object);
 		if (unlikely(!freeptr_in_range(s, READ_ONCE(c->base), READ_ONCE(c->end), next))) {
 			/* Corrupt, or a race: decide under the lock. */
-			object = ___slab_alloc(s, gfpflags, addr);
+			object = ___slab_alloc(s, gfpflags, addr, NUMA_NO_NODE);
 			break;
 		}
 		if (likely(this_cpu_cmpxchg_pair(s, object, tid, next)))
@@ -495,6 +558,11 @@ out:
 	if (unlikely(gfpflags & __GFP_ZERO) && object)
 		memset(object, 0, s->object_size);
 	return object;
+}
+
+static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfpflags, unsigned long addr)
+{
+	return slab_alloc_node(s, gfpflags, addr, NUMA_NO_NODE);
 }
 
 /* The sheaves first (slub_sheaf.c), then the CPU slab. */
@@ -515,15 +583,34 @@ static __always_inline void *slab_alloc_sheaf(struct kmem_cache *s, gfp_t gfp, u
 void *kmm_slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long addr)
 {
 	if (unlikely(kmem_cache_debug(s)))
-		return kmm_debug_slab_alloc(s, gfp, addr, s->object_size);
+		return kmm_debug_slab_alloc(s, gfp, addr, s->object_size, NUMA_NO_NODE);
 	return slab_alloc_sheaf(s, gfp, addr);
 }
 
 void *kmm_slab_alloc_size(struct kmem_cache *s, gfp_t gfp, unsigned long addr, size_t size)
 {
 	if (unlikely(kmem_cache_debug(s)))
-		return kmm_debug_slab_alloc(s, gfp, addr, (unsigned int)size);
+		return kmm_debug_slab_alloc(s, gfp, addr, (unsigned int)size, NUMA_NO_NODE);
 	return slab_alloc_sheaf(s, gfp, addr);
+}
+
+/*
+ * An allocation on node (kmem_cache_alloc_node(), kmalloc_node()): a node
+ * without memory for s reads as NUMA_NO_NODE (the kernel's slab_nodes
+ * test); a given node takes the CPU slab paths, past the sheaves, whose
+ * objects may be of any node.
+ */
+void *kmm_slab_alloc_node(struct kmem_cache *s, gfp_t gfp, int node, unsigned long addr,
+			  size_t orig_size)
+{
+	if (node != NUMA_NO_NODE &&
+	    (node < 0 || node >= (int)kmm_nr_online_nodes || !get_node(s, node)))
+		node = NUMA_NO_NODE;
+	if (unlikely(kmem_cache_debug(s)))
+		return kmm_debug_slab_alloc(s, gfp, addr, (unsigned int)orig_size, node);
+	if (node == NUMA_NO_NODE)
+		return slab_alloc_sheaf(s, gfp, addr);
+	return slab_alloc_node(s, gfp, addr, node);
 }
 
 void *kmm_slab_alloc_cpu(struct kmem_cache *s, gfp_t gfp, unsigned long addr)

@@ -703,38 +703,65 @@ static void *alloc_from_node(struct kmem_cache *s, struct kmem_cache_node *n,
 	return object;
 }
 
-void *kmm_debug_slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long addr,
-			   unsigned int orig_size)
+/*
+ * node: NUMA_NO_NODE or a node with memory for s.  Its partial slabs
+ * first (this CPU's node for NUMA_NO_NODE); for a node asked for, then a
+ * new slab there if one comes without waiting (as ___slab_alloc's
+ * try_thisnode, Linux 6.7+); then, unless __GFP_THISNODE holds it to the
+ * node, the other nodes' partial slabs, then a new slab.
+ */
+/*
+ * An object of a new slab of node (alloc_single_from_new_slab()); NULL
+ * with *failed set when no slab came, and NULL with *failed clear when
+ * the new slab's first object failed its checks (then try again).
+ */
+static void *alloc_from_new_slab(struct kmem_cache *s, gfp_t gfp, int node,
+				 unsigned int orig_size, bool *failed)
 {
-	int local = kmm_numa_node_id(), nid;
+	struct page *slab = kmm_new_slab(s, gfp, node);
 	struct kmem_cache_node *n;
 	unsigned long flags;
-	struct page *slab;
+	void *object;
+
+	*failed = !slab;
+	if (!slab)
+		return NULL;
+	inc_slabs_node(s, slab_nid(slab), slab_counters(slab).objects);
+	n = get_node(s, slab_nid(slab));
+	spin_lock_irqsave(&n->list_lock, flags);
+	add_partial(n, slab, false);
+	object = alloc_single(s, n, slab, orig_size);
+	spin_unlock_irqrestore(&n->list_lock, flags);
+	return object;
+}
+
+void *kmm_debug_slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long addr,
+			   unsigned int orig_size, int node)
+{
+	int local = node == NUMA_NO_NODE ? kmm_numa_node_id() : node, nid;
+	bool failed = false;
 	void *object;
 
 	if (unlikely(s->flags & SLAB_FAILSLAB) && kmm_should_failslab(s, gfp))
 		return NULL;
 	object = alloc_from_node(s, get_node(s, local), orig_size);
+	if (!object && node != NUMA_NO_NODE && !(gfp & __GFP_THISNODE))
+		object = alloc_from_new_slab(s, GFP_NOWAIT | __GFP_THISNODE | __GFP_NOWARN, node,
+					     orig_size, &failed);
 	for_each_online_node(nid) {
-		if (object)
+		if (object || (node != NUMA_NO_NODE && (gfp & __GFP_THISNODE)))
 			break;
 		if (nid != local)
 			object = alloc_from_node(s, get_node(s, nid), orig_size);
 	}
 	while (!object) {
-		slab = kmm_new_slab(s, gfp, -1);
-		if (unlikely(!slab)) {
+		object = alloc_from_new_slab(s, gfp, node, orig_size, &failed);
+		if (unlikely(failed)) {
 			if (!(gfp & __GFP_NOWARN))
 				pr_warn("SLUB: Unable to allocate memory on node %d, cache: %s, object size: %u\n",
 					local, s->name, s->object_size);
 			return NULL;
 		}
-		inc_slabs_node(s, slab_nid(slab), slab_counters(slab).objects);
-		n = get_node(s, slab_nid(slab));
-		spin_lock_irqsave(&n->list_lock, flags);
-		add_partial(n, slab, false);
-		object = alloc_single(s, n, slab, orig_size);
-		spin_unlock_irqrestore(&n->list_lock, flags);
 	}
 	if (s->flags & SLAB_STORE_USER)
 		kmm_slub_set_alloc_track(s, object, addr, __builtin_frame_address(0));
