@@ -247,7 +247,11 @@ void kmm_slab_free_detached(struct kmem_cache *s, struct page *slab, void *head,
 			    unsigned int cnt, unsigned long addr);
 /* The CPU-slab paths (slub.c), for sheaf refills and flushes. */
 void *kmm_slab_alloc_cpu(struct kmem_cache *s, gfp_t gfp, unsigned long addr);
-void kmm_slab_free_cpu(struct kmem_cache *s, struct page *slab, void *object, unsigned long addr);
+unsigned int kmm_slab_alloc_cpu_bulk(struct kmem_cache *s, gfp_t gfp, unsigned long addr,
+				     void **p, unsigned int n);
+/* Good objects p[0..n), of any caches, back to their slabs as detached
+ * freelists (__kmem_cache_free_bulk(); slab_bulk.c); reorders p. */
+void kmm_slab_free_to_slabs(size_t n, void **p, unsigned long caller);
 
 /* slub_debug.c */
 #define SLAB_DEBUG_FLAGS (SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | SLAB_POISON | \

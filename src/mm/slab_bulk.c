@@ -37,7 +37,7 @@
  * the objects of its slab before it become one detached freelist, moved
  * to the end of the array as they are found.
  */
-static void free_to_slabs(size_t n, void **p, unsigned long caller)
+void kmm_slab_free_to_slabs(size_t n, void **p, unsigned long caller)
 {
 	while (n) {
 		void *object = p[--n], *head = object, *tail = object;
@@ -110,7 +110,7 @@ static void free_bulk(struct kmem_cache *s, size_t size, void **p, unsigned long
 				break;		/* no room left */
 		}
 	}
-	free_to_slabs(n - done, p + done, caller);
+	kmm_slab_free_to_slabs(n - done, p + done, caller);
 }
 
 KMM_API void kmm_kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void **p)
@@ -141,7 +141,7 @@ KMM_API int kmm_kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t 
 			p[i] = kmm_slab_alloc_cpu(s, flags, caller);
 		if (unlikely(!p[i])) {
 			/* All or nothing: what was taken goes back to the slabs. */
-			free_to_slabs(i, p, caller);
+			kmm_slab_free_to_slabs(i, p, caller);
 			return 0;
 		}
 	}

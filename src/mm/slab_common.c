@@ -351,8 +351,14 @@ static __always_inline bool object_pointer_ok(struct kmem_cache *s, struct page 
 
 static noinline void kmem_cache_free_slow(struct kmem_cache *s, void *x, unsigned long caller)
 {
+	unsigned long offset;
 	struct page *slab;
 
+	/* Without restartable sequences: the sheaves' trylock first. */
+	if (s->fastpath == FASTPATH_TRYLOCK && likely(slab_lookup(x, &slab, &offset)) &&
+	    likely(slab->slab_cache == s) && likely(slab_offset_ok(s, slab, offset)) &&
+	    likely(!kmm_sheaf_free_trylock(s, x)))
+		return;
 	s = kmm_slab_free_target(s, x, &slab);
 	if (s)
 		kmm_slab_free(s, slab, x, caller);
@@ -557,6 +563,19 @@ KMM_API void *kmm_kmalloc_array_node(size_t n, size_t size, gfp_t flags, int nod
 
 static noinline void *kmalloc_slow(size_t size, gfp_t flags, unsigned long caller)
 {
+	/* Without restartable sequences: the sheaves' trylock first. */
+	if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE) && likely(!(flags & __GFP_RECLAIMABLE))) {
+		struct kmem_cache *s = __atomic_load_n(&kmalloc_by_size[(size - 1) / 8],
+						       __ATOMIC_ACQUIRE);
+
+		if (s->fastpath == FASTPATH_TRYLOCK) {
+			void *object = kmm_sheaf_alloc_trylock(s);
+
+			if (likely(object))
+				return unlikely(flags & __GFP_ZERO) ?
+				       memset(object, 0, s->object_size) : object;
+		}
+	}
 	return __kmalloc(size, flags, caller);
 }
 
@@ -667,9 +686,18 @@ struct kmem_cache *kmm_slab_free_target(struct kmem_cache *s, void *x, struct pa
 
 static noinline void kfree_slow(const void *object, unsigned long caller)
 {
+	unsigned long offset;
+	struct kmem_cache *s;
 	struct page *slab;
-	struct kmem_cache *s = kmm_slab_free_target(NULL, (void *)object, &slab);
 
+	/* Without restartable sequences: the sheaves' trylock first. */
+	if (likely(slab_lookup(object, &slab, &offset))) {
+		s = slab->slab_cache;
+		if (s->fastpath == FASTPATH_TRYLOCK && likely(slab_offset_ok(s, slab, offset)) &&
+		    likely(!kmm_sheaf_free_trylock(s, (void *)object)))
+			return;
+	}
+	s = kmm_slab_free_target(NULL, (void *)object, &slab);
 	if (s)
 		kmm_slab_free(s, slab, (void *)object, caller);
 }

@@ -613,6 +613,48 @@ void *kmm_slab_alloc_node(struct kmem_cache *s, gfp_t gfp, int node, unsigned lo
 	return slab_alloc_node(s, gfp, addr, node);
 }
 
+/*
+ * Up to n objects of the CPU slab into p (__kmem_cache_alloc_bulk()):
+ * the CPU freelist's under one c->lock, then one object through the slow
+ * path, which loads a new CPU slab, and again; fewer only when the slow
+ * path fails.
+ */
+unsigned int kmm_slab_alloc_cpu_bulk(struct kmem_cache *s, gfp_t gfp, unsigned long addr,
+				     void **p, unsigned int n)
+{
+	unsigned int got = 0;
+
+	gfp &= ~__GFP_ZERO;
+	while (got < n) {
+		struct kmem_cache_cpu *c = raw_cpu_ptr(s);
+		unsigned long flags;
+		void *freelist;
+
+		spin_lock_irqsave(&c->lock, flags);
+		cpu_claim(s, c);
+		freelist = cpu_freelist(c);
+		while (got < n && freelist) {
+			void *next = get_freepointer(s, freelist);
+
+			if (unlikely(!freeptr_in_range(s, c->base, c->end, next))) {
+				freechain_corrupt(s, c->slab, freelist, next);
+				next = NULL;
+			}
+			p[got++] = freelist;
+			freelist = next;
+		}
+		cpu_release(c, freelist);
+		spin_unlock_irqrestore(&c->lock, flags);
+		if (got == n)
+			break;
+		p[got] = ___slab_alloc(s, gfp, addr, NUMA_NO_NODE);
+		if (!p[got])
+			break;
+		got++;
+	}
+	return got;
+}
+
 void *kmm_slab_alloc_cpu(struct kmem_cache *s, gfp_t gfp, unsigned long addr)
 {
 	return slab_alloc(s, gfp & ~__GFP_ZERO, addr);
@@ -737,11 +779,6 @@ void kmm_slab_free(struct kmem_cache *s, struct page *slab, void *object, unsign
 			return;
 		}
 	}
-	do_slab_free(s, slab, object, object, 1, addr);
-}
-
-void kmm_slab_free_cpu(struct kmem_cache *s, struct page *slab, void *object, unsigned long addr)
-{
 	do_slab_free(s, slab, object, object, 1, addr);
 }
 

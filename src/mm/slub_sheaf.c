@@ -165,17 +165,6 @@ static unsigned int sheaf_cpu(struct kmem_cache *s)
 	return cpu < s->nr_cpu_ids ? cpu : 0;
 }
 
-/* Objects back to their slabs, through the CPU slab paths. */
-static void flush_objects(struct kmem_cache *s, void **objects, unsigned int n,
-			  unsigned long addr)
-{
-	while (n--) {
-		void *object = objects[n];
-
-		kmm_slab_free_cpu(s, virt_to_slab(object), object, addr);
-	}
-}
-
 /* The barn of cpu's node (get_barn()). */
 static struct node_barn *get_barn(struct kmem_cache *s, unsigned int cpu)
 {
@@ -287,7 +276,7 @@ static void barn_shrink(struct kmem_cache *s, struct node_barn *barn)
 	WRITE_ONCE(barn->nr_full, 0);
 	spin_unlock_irqrestore(&barn->lock, flags);
 	list_for_each_entry(sheaf, &full, barn_list) {
-		flush_objects(s, sheaf->objects, sheaf->size, _RET_IP_);
+		kmm_slab_free_to_slabs(sheaf->size, sheaf->objects, _RET_IP_);
 		sheaf->size = 0;
 		n++;
 	}
@@ -318,66 +307,103 @@ static bool sheaf_push(struct slab_sheaf *m, void *object)
  * slow path, a flush, or a thread that migrated there) sends the caller to
  * the slow path, which waits for it.  Main, else the spare, with no
  * exchange: what the sequences do.
+ *
+ * The lock is the kernel's local_trylock_irqsave(): interrupts off, then
+ * the lock word by one exchange, no preempt_count (with interrupts off the
+ * context is atomic, as in the kernel).  Built twice from one body: with
+ * lockdep's hooks (lockdep sees a trylock of pcs->lock, irq tracing sees
+ * the flags) and, when the hooks are off, without a call on the way.
  */
 static __always_inline bool pcs_trylock_local(struct slub_percpu_sheaves *pcs,
-					      unsigned long *flags)
+					      unsigned long *flags, const bool hooks)
 {
-	/*
-	 * local_trylock_irqsave(): interrupts off, then the lock word by one
-	 * exchange, no preempt_count (with interrupts off the context is
-	 * atomic, as in the kernel); lockdep sees a trylock of pcs->lock.
-	 */
-	local_irq_save(*flags);
+	if (hooks)
+		local_irq_save(*flags);
+	else
+		raw_local_irq_save(*flags);
 	if (likely(do_raw_spin_trylock(&pcs->lock.rlock))) {
-		spin_acquire(&pcs->lock.rlock.dep_map, 0, 1, _THIS_IP_);
+		if (hooks)
+			spin_acquire(&pcs->lock.rlock.dep_map, 0, 1, _THIS_IP_);
 		return true;
 	}
-	local_irq_restore(*flags);
+	if (hooks)
+		local_irq_restore(*flags);
+	else
+		raw_local_irq_restore(*flags);
 	return false;
 }
 
-static __always_inline void pcs_unlock_local(struct slub_percpu_sheaves *pcs, unsigned long flags)
+static __always_inline void pcs_unlock_local(struct slub_percpu_sheaves *pcs, unsigned long flags,
+					     const bool hooks)
 {
-	spin_release(&pcs->lock.rlock.dep_map, _THIS_IP_);
+	if (hooks)
+		spin_release(&pcs->lock.rlock.dep_map, _THIS_IP_);
 	do_raw_spin_unlock(&pcs->lock.rlock);
-	local_irq_restore(flags);
+	if (hooks)
+		local_irq_restore(flags);
+	else
+		raw_local_irq_restore(flags);
 }
 
-void *kmm_sheaf_alloc_trylock(struct kmem_cache *s)
+static __always_inline void *sheaf_alloc_trylock(struct kmem_cache *s, const bool hooks)
 {
 	struct slub_percpu_sheaves *pcs = &s->cpu_sheaves[sheaf_cpu(s)];
 	struct slab_sheaf *m;
 	void *object = NULL;
 	unsigned long flags;
 
-	if (!pcs_trylock_local(pcs, &flags))
+	if (!pcs_trylock_local(pcs, &flags, hooks))
 		return NULL;
 	m = pcs->main;
 	if (!m->size && pcs->spare)
 		m = pcs->spare;
 	if (m->size)
 		object = m->objects[--m->size];
-	pcs_unlock_local(pcs, flags);
+	pcs_unlock_local(pcs, flags, hooks);
 	return object;
 }
 
+static noinline void *sheaf_alloc_trylock_hooked(struct kmem_cache *s)
+{
+	return sheaf_alloc_trylock(s, true);
+}
+
+void *kmm_sheaf_alloc_trylock(struct kmem_cache *s)
+{
+	if (unlikely(READ_ONCE(kmm_lockdep_hooks_active)))
+		return sheaf_alloc_trylock_hooked(s);
+	return sheaf_alloc_trylock(s, false);
+}
+
 /* 0: pushed; 1: take the slow path; 2: object is the last one pushed (a double free). */
-int kmm_sheaf_free_trylock(struct kmem_cache *s, void *object)
+static __always_inline int sheaf_free_trylock(struct kmem_cache *s, void *object, const bool hooks)
 {
 	struct slub_percpu_sheaves *pcs = &s->cpu_sheaves[sheaf_cpu(s)];
 	struct slab_sheaf *m;
 	unsigned long flags;
 	int ret = 1;
 
-	if (!pcs_trylock_local(pcs, &flags))
+	if (!pcs_trylock_local(pcs, &flags, hooks))
 		return 1;
 	m = pcs->main;
 	if (m->size == m->capacity && pcs->spare)
 		m = pcs->spare;
 	if (m->size < m->capacity)
 		ret = sheaf_push(m, object) ? 0 : 2;
-	pcs_unlock_local(pcs, flags);
+	pcs_unlock_local(pcs, flags, hooks);
 	return ret;
+}
+
+static noinline int sheaf_free_trylock_hooked(struct kmem_cache *s, void *object)
+{
+	return sheaf_free_trylock(s, object, true);
+}
+
+int kmm_sheaf_free_trylock(struct kmem_cache *s, void *object)
+{
+	if (unlikely(READ_ONCE(kmm_lockdep_hooks_active)))
+		return sheaf_free_trylock_hooked(s, object);
+	return sheaf_free_trylock(s, object, false);
 }
 
 /*
@@ -452,13 +478,8 @@ void *kmm_sheaf_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long addr)
 		return object;
 	if (object) {
 		gfp = (gfp & ~__GFP_NOFAIL) | __GFP_NOWARN | __GFP_NORETRY;
-		for (n = empty->size; n < empty->capacity; n++) {
-			void *p = kmm_slab_alloc_cpu(s, gfp, addr);
-
-			if (!p)
-				break;
-			empty->objects[n] = p;
-		}
+		n = empty->size + kmm_slab_alloc_cpu_bulk(s, gfp, addr, empty->objects + empty->size,
+							   empty->capacity - empty->size);
 		empty->size = n;
 		/* Popped from the end: the slab's next object comes out next. */
 		for (i = 0; i < n / 2; i++) {
@@ -546,12 +567,12 @@ void kmm_sheaf_free_slow(struct kmem_cache *s, void *object, unsigned long addr)
 	pcs_unlock(pcs, flags);
 	if (unlikely(!pushed))
 		kmm_slab_double_free(s, virt_to_slab(object), object);
-	flush_objects(s, objects, n, addr);
+	kmm_slab_free_to_slabs(n, objects, addr);
 	if (!to_flush)
 		return;
 
 	/* The barn is full of full sheaves: the spare's objects go to the slabs. */
-	flush_objects(s, to_flush->objects, to_flush->size, addr);
+	kmm_slab_free_to_slabs(to_flush->size, to_flush->objects, addr);
 	to_flush->size = 0;
 	cpu = sheaf_cpu(s);
 	pcs = pcs_lock(s, cpu, &flags);
@@ -666,7 +687,7 @@ void kmm_flush_all_sheaves(struct kmem_cache *s)
 			pcs->spare->size = 0;
 		}
 		pcs_unlock(pcs, flags);
-		flush_objects(s, objects, n, _RET_IP_);
+		kmm_slab_free_to_slabs(n, objects, _RET_IP_);
 	}
 	for_each_online_node(node)
 		barn_shrink(s, &s->barn[node]);

@@ -461,6 +461,8 @@ int main(void)
 		diag("no restartable sequences here (ThreadSanitizer, or no rseq/membarrier): "
 		     "the sequence run is skipped");
 	test_all("mem=64M kmm.rseq=off");
+	/* The trylock's lockdep-annotated build, validated. */
+	test_all("mem=64M kmm.rseq=off lockdep=on");
 	test_without();
 	return done_testing();
 }

@@ -299,6 +299,8 @@ int main(void)
 	run("mem=256M debug_pagealloc=on");
 	/* Lock validation on: the slab locks nest as the kernel's do. */
 	run("mem=256M numa=fake=2 lockdep=on");
+	/* ... and the sheaves' trylock build that lockdep annotates. */
+	run("mem=256M numa=fake=2 lockdep=on kmm.rseq=off");
 	/* slub_debug on every cache, including kmalloc, across two nodes. */
 	ops /= 4;	/* every operation takes a lock and saves a stack */
 	run("mem=256M slub_debug=FZPU");
