@@ -305,6 +305,8 @@ KMM_API const char *kmm_kmem_cache_name(struct kmem_cache *s)
 
 KMM_API void *kmm_kmem_cache_alloc_node(struct kmem_cache *s, gfp_t flags, int node)
 {
+	if (WARN_ON_ONCE(!s))	/* the kernel oopses; kmm warns */
+		return NULL;
 	return kmm_slab_alloc_node(s, flags, node, (unsigned long)__builtin_return_address(0),
 				   s->object_size);
 }

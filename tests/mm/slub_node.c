@@ -55,6 +55,7 @@ static void test_cache(slab_flags_t flags, const char *what)
 	ok(y != NULL, "a node that does not exist: anywhere, as NUMA_NO_NODE");
 	kmem_cache_free(s, x);
 	kmem_cache_free(s, y);
+	ok(!kmem_cache_alloc_node(NULL, GFP_KERNEL, 0), "no cache: NULL, not a crash");
 	kmm_dmesg_clear();
 	is_int(kmem_cache_validate(s), 0, "the cache validates");
 	unlike(test_dmesg(), "BUG", "no report");
