@@ -31,6 +31,10 @@
  * CONFIG_PCP_BATCH_SCALE_MAX.
  *
  * Every function that touches a pcp runs with it held (pcp_lock.h).
+ *
+ * Also here: claiming a pcp from another CPU (kmm_pcp_claim), draining
+ * the lists (drain_local_pages, drain_all_pages), and the sums of the
+ * pcp counters and events the views read.
  */
 #include "mm/internal.h"
 #include "mm/pcp_lock.h"
@@ -353,3 +357,139 @@ void kmm_pcp_free_commit(struct zone *zone, struct per_cpu_pages *pcp, struct pa
 		return;
 	kmm_pcp_free_tail(zone, pcp, pindex, free_high);
 }
+
+/* ---- claiming a pcp from another CPU (pcp_lock.h) -------------------- */
+
+void kmm_pcp_claim(struct per_cpu_pages *pcp, int cpu)
+{
+	unsigned int spins = 0;
+
+	if (!kmm_percpu_rseq)
+		return;
+	__atomic_store_n(&pcp->remote, 1, __ATOMIC_SEQ_CST);
+	/* Registered at boot; it cannot fail for a CPU of the machine. */
+	BUG_ON(!kmm_rseq_fence(cpu));
+	/* A holder that committed before the fence finishes its short work. */
+	while (__atomic_load_n(&pcp->locked, __ATOMIC_ACQUIRE)) {
+		if (++spins < 128)
+			cpu_relax();
+		else
+			sched_yield();
+	}
+}
+
+void kmm_pcp_unclaim(struct per_cpu_pages *pcp)
+{
+	if (kmm_percpu_rseq)
+		__atomic_store_n(&pcp->remote, 0, __ATOMIC_RELEASE);
+}
+
+/* ---- draining pcp lists ---------------------------------------------- */
+
+static void drain_pages_zone(int cpu, struct zone *zone)
+{
+	struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
+
+	int count;
+
+	/*
+	 * In chunks, letting go of the pcp between them (latency), until what
+	 * was there at the start is gone: pages the CPU frees meanwhile stay
+	 * (re-reading the count could chase a busy CPU for ever).
+	 */
+	do {
+		pcp_lock_remote(pcp, cpu);
+		count = pcp->count;
+		if (count > 0) {
+			int to_drain = min(count, pcp->batch << kmm_pcp_batch_scale_max);
+
+			kmm_free_pcppages_bulk(zone, to_drain, pcp, 0);
+			count -= to_drain;
+		}
+		pcp_unlock_remote(pcp);
+	} while (count > 0);
+}
+
+KMM_API void kmm_drain_local_pages(struct zone *zone)
+{
+	int cpu = kmm_this_cpu();
+
+	if (!kmm_mem_map)
+		return;
+	if (zone) {
+		drain_pages_zone(cpu, zone);
+		return;
+	}
+	for_each_zone(zone)
+		drain_pages_zone(cpu, zone);
+}
+
+KMM_API void kmm_drain_all_pages(struct zone *zone)
+{
+	int cpu;
+
+	if (!kmm_mem_map)
+		return;
+	for_each_possible_cpu(cpu) {
+		struct zone *z;
+
+		if (zone) {
+			drain_pages_zone(cpu, zone);
+			continue;
+		}
+		for_each_zone(z)
+			drain_pages_zone(cpu, z);
+	}
+}
+
+unsigned long kmm_zone_pcp_pages_cpu(struct zone *zone, int cpu)
+{
+	return (unsigned long)max(READ_ONCE(zone->per_cpu_pageset[cpu].count), 0);
+}
+
+unsigned long kmm_zone_pcp_pages(struct zone *zone)
+{
+	unsigned long sum = 0;
+	int cpu;
+
+	if (!zone->per_cpu_pageset)
+		return 0;
+	for_each_possible_cpu(cpu)
+		sum += kmm_zone_pcp_pages_cpu(zone, cpu);
+	return sum;
+}
+
+unsigned long kmm_sum_zone_event(struct zone *zone, int item)
+{
+	long sum = atomic_long_read(&zone->events[item]);
+	int cpu;
+
+	if (zone->per_cpu_pageset)
+		for_each_possible_cpu(cpu)
+			sum += pcp_event(&zone->per_cpu_pageset[cpu], item);
+	return (unsigned long)sum;
+}
+
+unsigned long kmm_sum_zone_numa(struct zone *zone, int item)
+{
+	long sum = atomic_long_read(&zone->numa[item]);
+	int cpu;
+
+	if (zone->per_cpu_pageset)
+		for_each_possible_cpu(cpu)
+			sum += pcp_numa(&zone->per_cpu_pageset[cpu], item);
+	return (unsigned long)sum;
+}
+
+KMM_API unsigned long kmm_global_vm_event(enum vm_event_item item)
+{
+	unsigned long sum = 0;
+	struct zone *zone;
+
+	if (!kmm_mem_map)
+		return 0;
+	for_each_zone(zone)
+		sum += kmm_sum_zone_event(zone, item);
+	return sum;
+}
+
