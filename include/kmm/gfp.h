@@ -97,6 +97,16 @@ KMM_API unsigned long kmm___get_free_pages(gfp_t gfp_mask, unsigned int order);
 KMM_API unsigned long kmm_get_zeroed_page(gfp_t gfp_mask);
 KMM_API void kmm_free_pages(unsigned long addr, unsigned int order);
 KMM_API void kmm_split_page(struct page *page, unsigned int order);
+struct list_head;
+/*
+ * Up to nr_pages order-0 pages under one pcp lock: onto page_list (returns
+ * how many were added), or into page_array's NULL entries (returns how
+ * many entries are populated).  Fewer when memory is short; at least one
+ * unless even the single-page path fails.
+ */
+KMM_API unsigned long kmm___alloc_pages_bulk(gfp_t gfp, int preferred_nid,
+					     const unsigned long *nodemask, int nr_pages,
+					     struct list_head *page_list, struct page **page_array);
 /*
  * size bytes of whole pages, physically contiguous: the block of the order
  * that holds them, its pages past the last one needed given back.  Free
@@ -126,6 +136,14 @@ KMM_API void kmm_decay_all_pcp_high(void);
 #define free_pages(addr, order)		kmm_free_pages(addr, order)
 #define free_page(addr)			kmm_free_pages(addr, 0)
 #define split_page(page, order)		kmm_split_page(page, order)
+#define __alloc_pages_bulk(gfp, nid, nodemask, nr, list, array) \
+	kmm___alloc_pages_bulk(gfp, nid, nodemask, nr, list, array)
+#define alloc_pages_bulk_list(gfp, nr, list) \
+	kmm___alloc_pages_bulk(gfp, NUMA_NO_NODE, NULL, nr, list, NULL)
+#define alloc_pages_bulk_array(gfp, nr, array) \
+	kmm___alloc_pages_bulk(gfp, NUMA_NO_NODE, NULL, nr, NULL, array)
+#define alloc_pages_bulk_array_node(gfp, nid, nr, array) \
+	kmm___alloc_pages_bulk(gfp, nid, NULL, nr, NULL, array)
 #define alloc_pages_exact(size, gfp)	kmm_alloc_pages_exact(size, gfp)
 #define alloc_pages_exact_nid(nid, size, gfp) kmm_alloc_pages_exact_nid(nid, size, gfp)
 #define free_pages_exact(virt, size)	kmm_free_pages_exact(virt, size)

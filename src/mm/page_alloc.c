@@ -23,19 +23,15 @@
 
 /* ---- per-CPU page lists ---------------------------------------------- */
 
-static struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zone,
-				    unsigned int order, int migratetype, int cpu)
+/*
+ * __rmqueue_pcplist(): the first good page of list (pcp held), refilling
+ * it from the buddy lists when empty; NULL when the zone has none.
+ */
+static struct page *__rmqueue_pcplist(struct zone *zone, unsigned int order, int migratetype,
+				      struct per_cpu_pages *pcp, struct list_head *list)
 {
-	struct per_cpu_pages *pcp;
-	struct list_head *list;
 	struct page *page;
 
-	pcp = pcp_trylock(zone, cpu);
-	if (!pcp)
-		return NULL;
-	/* An allocation ends a run of frees: smaller drain batches again. */
-	pcp->free_count >>= 1;
-	list = &pcp->lists[kmm_order_to_pindex(migratetype, order)];
 	for (;;) {
 		if (list_empty(list)) {
 			int alloced = kmm_rmqueue_bulk(zone, order, kmm_nr_pcp_alloc(pcp, zone, order),
@@ -55,6 +51,22 @@ static struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zo
 		/* A bad page stays out of circulation; try the next one. */
 		atomic_long_add(1L << order, &zone->nr_bad_pages);
 	}
+	return page;
+}
+
+static struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zone,
+				    unsigned int order, int migratetype, int cpu)
+{
+	struct per_cpu_pages *pcp;
+	struct page *page;
+
+	pcp = pcp_trylock(zone, cpu);
+	if (!pcp)
+		return NULL;
+	/* An allocation ends a run of frees: smaller drain batches again. */
+	pcp->free_count >>= 1;
+	page = __rmqueue_pcplist(zone, order, migratetype, pcp,
+				 &pcp->lists[kmm_order_to_pindex(migratetype, order)]);
 	if (page) {
 		WRITE_ONCE(pcp->events[PGALLOC], pcp->events[PGALLOC] + (1L << order));
 		zone_statistics(pcp, preferred_zone, zone, 1, cpu);
@@ -710,6 +722,103 @@ KMM_API struct page *kmm_alloc_pages(gfp_t gfp_mask, unsigned int order)
 KMM_API struct page *kmm_alloc_pages_node(int nid, gfp_t gfp_mask, unsigned int order)
 {
 	return kmm___alloc_pages(gfp_mask, order, nid, NULL);
+}
+
+/*
+ * __alloc_pages_bulk() (Linux 6.12): up to nr_pages order-0 pages onto
+ * page_list, or into the NULL entries of page_array (populated entries are
+ * skipped and counted), all from one pcp of the first allowed zone of the
+ * preferred node that keeps nr_pages above its low watermark, under one
+ * lock.  Returns the pages on the list (new ones) or the populated entries
+ * of the array.  One page, no such zone, or a busy pcp: one page through
+ * the general path (which may warn, reclaim or fail).
+ */
+KMM_API unsigned long kmm___alloc_pages_bulk(gfp_t gfp, int preferred_nid,
+					     const unsigned long *nodemask, int nr_pages,
+					     struct list_head *page_list, struct page **page_array)
+{
+	unsigned int alloc_flags = ALLOC_WMARK_LOW;
+	struct per_cpu_pages *pcp;
+	struct zone *zone = NULL;
+	struct alloc_context ac;
+	struct list_head *list;
+	int nr_populated = 0, nr_account = 0;
+	struct zoneref *z;
+	struct page *page;
+
+	if (page_list)
+		page_array = NULL;	/* the list, when there is one */
+	else if (WARN_ON_ONCE(!page_array))
+		return 0;
+	while (page_array && nr_populated < nr_pages && page_array[nr_populated])
+		nr_populated++;
+	if (unlikely(nr_pages <= 0))
+		return 0;
+	if (page_array && nr_pages - nr_populated == 0)
+		return (unsigned long)nr_populated;
+	if (nr_pages - nr_populated == 1)
+		goto failed;
+	gfp &= __GFP_BITS_MASK;
+	if (!prepare_alloc_pages(gfp, 0, preferred_nid, nodemask, &ac))
+		return (unsigned long)nr_populated;
+	for_each_zoneref(z, &ac) {
+		if (!managed_zone(z->zone))
+			continue;
+		/* Another node than the preferred zone's: the single-page path decides. */
+		if (kmm_nr_online_nodes > 1 && z->zone != ac.preferred_zoneref->zone &&
+		    z->zone->node != ac.preferred_zoneref->zone->node)
+			goto failed;
+		if (zone_watermark_fast(z->zone, 0, wmark_pages(z->zone, alloc_flags & ALLOC_WMARK_MASK) +
+					(unsigned long)nr_pages, ac.preferred_zoneref->zone_idx,
+					alloc_flags, gfp)) {
+			zone = z->zone;
+			break;
+		}
+	}
+	if (!zone)
+		goto failed;
+	pcp = pcp_trylock(zone, ac.cpu);
+	if (!pcp)
+		goto failed;
+	pcp->free_count >>= 1;
+	list = &pcp->lists[kmm_order_to_pindex(ac.migratetype, 0)];
+	while (nr_populated < nr_pages) {
+		if (page_array && page_array[nr_populated]) {
+			nr_populated++;
+			continue;
+		}
+		page = __rmqueue_pcplist(zone, 0, ac.migratetype, pcp, list);
+		if (unlikely(!page)) {
+			if (!nr_account) {	/* at least one page: the general path's */
+				pcp_unlock(pcp);
+				goto failed;
+			}
+			break;
+		}
+		nr_account++;
+		prep_new_page(page, 0, gfp);
+		if (page_list)
+			list_add(&page->lru, page_list);
+		else
+			page_array[nr_populated] = page;
+		nr_populated++;
+	}
+	WRITE_ONCE(pcp->events[PGALLOC], pcp->events[PGALLOC] + nr_account);
+	zone_statistics(pcp, ac.preferred_zoneref->zone, zone, nr_account, ac.cpu);
+	pcp_unlock(pcp);
+	return (unsigned long)(page_list ? nr_account : nr_populated);
+
+failed:
+	page = kmm___alloc_pages(gfp, 0, preferred_nid, nodemask);
+	if (page) {
+		if (page_list)
+			list_add(&page->lru, page_list);
+		else
+			page_array[nr_populated] = page;
+		nr_populated++;
+		nr_account++;
+	}
+	return (unsigned long)(page_list ? nr_account : nr_populated);
 }
 
 KMM_API unsigned long kmm___get_free_pages(gfp_t gfp_mask, unsigned int order)
