@@ -2,8 +2,8 @@
 /*
  * The allocator-independent half of the slab allocator (Linux 6.12
  * mm/slab_common.c semantics): cache creation and merging, destruction,
- * the kmalloc caches and the kmalloc family, the slabinfo view, boot
- * parameters and kmm_slab_init/exit.
+ * the kmalloc caches and the kmalloc family, the slabinfo view and
+ * kmm_slab_init/exit (the boot parameters are in slab_param.c).
  *
  * Locking: kmm_slab_mutex (the kernel's slab_mutex) guards the cache list
  * and refcounts; allocation and freeing never take it.
@@ -22,111 +22,6 @@ pthread_mutex_t kmm_slab_mutex = PTHREAD_MUTEX_INITIALIZER;
 struct kmem_cache *kmm_kmem_cache;
 struct kmem_cache *kmm_kmem_cache_node;
 enum slab_state kmm_slab_state;
-bool kmm_slab_nomerge;
-unsigned int kmm_slub_min_order, kmm_slub_max_order, kmm_slub_min_objects;
-
-/* ---- boot parameters ------------------------------------------------------ */
-
-static void slab_param_defaults(void)
-{
-	kmm_slab_nomerge = false;	/* CONFIG_SLAB_MERGE_DEFAULT=y */
-	kmm_slub_min_order = 0;
-	kmm_slub_max_order = PAGE_ALLOC_COSTLY_ORDER;
-	kmm_slub_min_objects = 0;
-	kmm_slub_sheaves = true;
-}
-param_defaults(slab_param_defaults);
-
-/* kmm.sheaves=off: no per-CPU sheaves, the freelist-only SLUB of 6.12. */
-bool kmm_slub_sheaves = true;
-
-static int setup_sheaves(char *val)
-{
-	if (!val) {
-		kmm_slub_sheaves = true;
-		return 0;
-	}
-	return kmm_kstrtobool(val, &kmm_slub_sheaves) ? -EINVAL : 0;
-}
-__setup("kmm.sheaves", setup_sheaves);
-
-static int setup_slab_nomerge(char *str)
-{
-	kmm_slab_nomerge = true;
-	return 0;
-}
-__setup("slab_nomerge", setup_slab_nomerge);
-static int setup_slub_nomerge(char *str)
-{
-	return setup_slab_nomerge(str);
-}
-__setup("slub_nomerge", setup_slub_nomerge);
-
-static int setup_slab_merge(char *str)
-{
-	kmm_slab_nomerge = false;
-	return 0;
-}
-__setup("slab_merge", setup_slab_merge);
-static int setup_slub_merge(char *str)
-{
-	return setup_slab_merge(str);
-}
-__setup("slub_merge", setup_slub_merge);
-
-static int read_uint(char *str, unsigned int *v)
-{
-	int x;
-
-	if (!str || !kmm_get_option(&str, &x) || x < 0)
-		return -EINVAL;
-	*v = (unsigned int)x;
-	return 0;
-}
-
-static int setup_slub_min_order(char *str)
-{
-	if (read_uint(str, &kmm_slub_min_order))
-		return -EINVAL;
-	kmm_slub_min_order = min(kmm_slub_min_order, (unsigned int)MAX_PAGE_ORDER);
-	if (kmm_slub_min_order > kmm_slub_max_order)
-		kmm_slub_max_order = kmm_slub_min_order;
-	return 0;
-}
-__setup("slab_min_order", setup_slub_min_order);
-static int setup_slub_min_order2(char *str)
-{
-	return setup_slub_min_order(str);
-}
-__setup("slub_min_order", setup_slub_min_order2);
-
-static int setup_slub_max_order(char *str)
-{
-	if (read_uint(str, &kmm_slub_max_order))
-		return -EINVAL;
-	kmm_slub_max_order = min(kmm_slub_max_order, (unsigned int)MAX_PAGE_ORDER);
-	if (kmm_slub_min_order > kmm_slub_max_order)
-		kmm_slub_min_order = kmm_slub_max_order;
-	return 0;
-}
-__setup("slab_max_order", setup_slub_max_order);
-static int setup_slub_max_order2(char *str)
-{
-	return setup_slub_max_order(str);
-}
-__setup("slub_max_order", setup_slub_max_order2);
-
-static int setup_slub_min_objects(char *str)
-{
-	return read_uint(str, &kmm_slub_min_objects);
-}
-__setup("slab_min_objects", setup_slub_min_objects);
-static int setup_slub_min_objects2(char *str)
-{
-	return setup_slub_min_objects(str);
-}
-__setup("slub_min_objects", setup_slub_min_objects2);
-
 /* ---- creation and merging ---------------------------------------------------- */
 
 #define SLAB_NEVER_MERGE (SLAB_DEBUG_FLAGS | \
