@@ -48,9 +48,30 @@ typedef unsigned int slab_flags_t;
 
 struct kmem_cache;
 
+/* kmem_cache_create()'s optional arguments (Linux 6.12). */
+struct kmem_cache_args {
+	unsigned int align;		/* a power of two, or 0 */
+	unsigned int useroffset;	/* the usercopy region: recorded; */
+	unsigned int usersize;		/* such a cache is never merged */
+	unsigned int freeptr_offset;	/* SLAB_TYPESAFE_BY_RCU caches: where the */
+	bool use_freeptr_offset;	/* free pointer may live in the object */
+	void (*ctor)(void *);
+};
+
 KMM_API struct kmem_cache *kmm_kmem_cache_create(const char *name, unsigned int size,
 						 unsigned int align, slab_flags_t flags,
 						 void (*ctor)(void *));
+KMM_API struct kmem_cache *kmm___kmem_cache_create_args(const char *name, unsigned int size,
+							struct kmem_cache_args *args,
+							slab_flags_t flags);
+KMM_API struct kmem_cache *kmm___kmem_cache_default_args(const char *name, unsigned int size,
+							 struct kmem_cache_args *args,
+							 slab_flags_t flags);
+KMM_API struct kmem_cache *kmm_kmem_cache_create_usercopy(const char *name, unsigned int size,
+							  unsigned int align, slab_flags_t flags,
+							  unsigned int useroffset,
+							  unsigned int usersize,
+							  void (*ctor)(void *));
 KMM_API void kmm_kmem_cache_destroy(struct kmem_cache *s);
 KMM_API int kmm_kmem_cache_shrink(struct kmem_cache *s);
 KMM_API void *kmm_kmem_cache_alloc(struct kmem_cache *s, gfp_t flags)
@@ -95,8 +116,18 @@ KMM_API char *kmm_kstrndup(const char *s, size_t max, gfp_t gfp) __attribute__((
 KMM_API void *kmm_kmemdup(const void *src, size_t len, gfp_t gfp)
 	__attribute__((malloc, alloc_size(2)));
 
-#define kmem_cache_create(name, size, align, flags, ctor) \
-	kmm_kmem_cache_create(name, size, align, flags, ctor)
+/*
+ * kmem_cache_create(name, size, &args, flags), (name, size, NULL, flags)
+ * and the older (name, size, align, flags, ctor), told apart by the third
+ * argument's type, as 6.12's macro does.
+ */
+#define kmem_cache_create(__name, __size, __args, ...)			\
+	_Generic((__args),						\
+		struct kmem_cache_args *: kmm___kmem_cache_create_args,	\
+		void *: kmm___kmem_cache_default_args,			\
+		default: kmm_kmem_cache_create)(__name, __size, __args, __VA_ARGS__)
+#define kmem_cache_create_usercopy(name, size, align, flags, useroffset, usersize, ctor) \
+	kmm_kmem_cache_create_usercopy(name, size, align, flags, useroffset, usersize, ctor)
 #define kmem_cache_destroy(s)		kmm_kmem_cache_destroy(s)
 #define kmem_cache_shrink(s)		kmm_kmem_cache_shrink(s)
 #define kmem_cache_alloc(s, flags)	kmm_kmem_cache_alloc(s, flags)
@@ -124,8 +155,8 @@ KMM_API void *kmm_kmemdup(const void *src, size_t len, gfp_t gfp)
 #define krealloc_array(p, n, size, flags) kmm_krealloc_array(p, n, size, flags)
 /* A cache named after the struct, of its size and alignment. */
 #define KMEM_CACHE(__struct, __flags)					\
-	kmm_kmem_cache_create(#__struct, sizeof(struct __struct),		\
-			      __alignof__(struct __struct), (__flags), NULL)
+	kmm___kmem_cache_create_args(#__struct, sizeof(struct __struct),	\
+		&(struct kmem_cache_args){ .align = __alignof__(struct __struct) }, (__flags))
 #define kfree_sensitive(p)		kmm_kfree_sensitive(p)
 #define ksize(p)			kmm_ksize(p)
 #define kstrdup(s, gfp)			kmm_kstrdup(s, gfp)

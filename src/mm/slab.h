@@ -168,6 +168,9 @@ struct kmem_cache {
 	unsigned int red_left_pad;
 	const char *name;
 	struct list_head list;		/* slab_caches */
+	unsigned int useroffset, usersize;	/* the usercopy region (recorded only) */
+	unsigned int freeptr_offset;	/* SLAB_TYPESAFE_BY_RCU: the free pointer's ... */
+	bool use_freeptr_offset;	/* ... place in the object, when given */
 	/* slub_debug's layout (kmm_debug_cache_layout(), with the sizes). */
 	unsigned int debug_info_end;	/* get_info_end(): the tracks */
 	unsigned int debug_pad_off;	/* the object padding (POISON_INUSE) ... */

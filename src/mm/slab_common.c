@@ -13,6 +13,7 @@
 #include "kernel/internal.h"
 #include <kmm/stacktrace.h>
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 
 int kmm_boot_default(void);
@@ -48,6 +49,8 @@ unsigned int kmm_calculate_alignment(slab_flags_t flags, unsigned int align, uns
 
 static bool slab_unmergeable(struct kmem_cache *s)
 {
+	if (s->usersize)
+		return true;
 	return kmm_slab_nomerge || (s->flags & SLAB_NEVER_MERGE) || s->ctor || s->refcount < 0;
 }
 
@@ -88,10 +91,20 @@ static void slab_panic(const char *what, const char *name, int err)
 	abort();
 }
 
-KMM_API struct kmem_cache *kmm_kmem_cache_create(const char *name, unsigned int size,
-						 unsigned int align, slab_flags_t flags,
-						 void (*ctor)(void *))
+/*
+ * __kmem_cache_create_args() (Linux 6.12): every way of creating a cache
+ * ends here.  args: alignment, constructor, the usercopy region (kmm
+ * records it; a cache with one is never merged) and, for
+ * SLAB_TYPESAFE_BY_RCU caches, where in the object the free pointer may
+ * live (freeptr_offset).
+ */
+KMM_API struct kmem_cache *kmm___kmem_cache_create_args(const char *name, unsigned int size,
+							struct kmem_cache_args *kargs,
+							slab_flags_t flags)
 {
+	struct kmem_cache_args args = kargs ? *kargs : (struct kmem_cache_args){ 0 };
+	unsigned int align = args.align;
+	void (*ctor)(void *) = args.ctor;
 	struct kmem_cache *s = NULL;
 	char *cache_name = NULL;
 	int err = 0;
@@ -110,9 +123,20 @@ KMM_API struct kmem_cache *kmm_kmem_cache_create(const char *name, unsigned int 
 		err = -EINVAL;
 		goto out_unlock;
 	}
+	/* A free pointer inside the object: only where RCU readers may look at it. */
+	if (args.use_freeptr_offset &&
+	    (args.freeptr_offset >= size || !(flags & SLAB_TYPESAFE_BY_RCU) ||
+	     args.freeptr_offset % sizeof(void *))) {
+		err = -EINVAL;
+		goto out_unlock;
+	}
+	if (WARN_ON(!args.usersize && args.useroffset) ||
+	    WARN_ON(size < args.usersize || size - args.usersize < args.useroffset))
+		args.usersize = args.useroffset = 0;
 	flags &= CACHE_CREATE_MASK & ~SLAB_KMALLOC;
 	flags = kmm_kmem_cache_flags(flags, name);	/* slub_debug= forbids merging */
-	s = find_mergeable(size, align, flags, ctor);
+	if (!args.usersize)
+		s = find_mergeable(size, align, flags, ctor);
 	if (s) {
 		/* __kmem_cache_alias() */
 		s->refcount++;
@@ -130,6 +154,10 @@ KMM_API struct kmem_cache *kmm_kmem_cache_create(const char *name, unsigned int 
 		err = -ENOMEM;
 		goto out_unlock;
 	}
+	s->useroffset = args.useroffset;
+	s->usersize = args.usersize;
+	s->use_freeptr_offset = args.use_freeptr_offset;
+	s->freeptr_offset = args.freeptr_offset;
 	err = kmm___kmem_cache_create(s, cache_name, size,
 				      kmm_calculate_alignment(flags, align, size), flags, ctor);
 	if (err) {
@@ -152,6 +180,39 @@ out_unlock:
 		return NULL;
 	}
 	return s;
+}
+
+/* kmem_cache_create(name, size, NULL, flags): the default arguments. */
+KMM_API struct kmem_cache *kmm___kmem_cache_default_args(const char *name, unsigned int size,
+							 struct kmem_cache_args *args,
+							 slab_flags_t flags)
+{
+	if (WARN_ON_ONCE(args))		/* only NULL comes here */
+		return NULL;
+	return kmm___kmem_cache_create_args(name, size, NULL, flags);
+}
+
+/* The five-argument kmem_cache_create() of every kernel before 6.12. */
+KMM_API struct kmem_cache *kmm_kmem_cache_create(const char *name, unsigned int size,
+						 unsigned int align, slab_flags_t flags,
+						 void (*ctor)(void *))
+{
+	struct kmem_cache_args args = { .align = align, .ctor = ctor };
+
+	return kmm___kmem_cache_create_args(name, size, &args, flags);
+}
+
+KMM_API struct kmem_cache *kmm_kmem_cache_create_usercopy(const char *name, unsigned int size,
+							  unsigned int align, slab_flags_t flags,
+							  unsigned int useroffset,
+							  unsigned int usersize,
+							  void (*ctor)(void *))
+{
+	struct kmem_cache_args args = {
+		.align = align, .ctor = ctor, .useroffset = useroffset, .usersize = usersize,
+	};
+
+	return kmm___kmem_cache_create_args(name, size, &args, flags);
 }
 
 KMM_API void kmm_kmem_cache_destroy(struct kmem_cache *s)

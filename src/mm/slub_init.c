@@ -93,12 +93,16 @@ static bool calculate_sizes(struct kmem_cache *s)
 		size += sizeof(void *);
 	s->inuse = size;
 	s->red_left_pad = 0;
-	if ((flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON)) || s->ctor ||
+	if (((flags & SLAB_TYPESAFE_BY_RCU) && !s->use_freeptr_offset) ||
+	    (flags & SLAB_POISON) || s->ctor ||
 	    ((flags & SLAB_RED_ZONE) &&
 	     (s->object_size < sizeof(void *) || slub_debug_orig_size(s)))) {
 		/* The object's contents must survive: the pointer goes after it. */
 		s->offset = size;
 		size += sizeof(void *);
+	} else if ((flags & SLAB_TYPESAFE_BY_RCU) && s->use_freeptr_offset) {
+		/* Where the cache's user said RCU readers do not look. */
+		s->offset = s->freeptr_offset;
 	} else {
 		/* Mid-object, away from small over- and underflows. */
 		s->offset = ALIGN_DOWN(s->object_size / 2, (unsigned int)sizeof(void *));

@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <string.h>
 
 static char slabinfo[1 << 16];
 
@@ -477,6 +478,67 @@ static void test_order_fallback_min_partial(void)
 	kmm_exit();
 }
 
+static int args_ctor_calls;
+
+static void args_ctor(void *p)
+{
+	args_ctor_calls++;
+	memset(p, 0x3c, 100);
+}
+
+/* 6.12's kmem_cache_create(name, size, args, flags) and its other forms. */
+static void test_create_args(void)
+{
+	struct kmem_cache_args args = { .align = 64, .ctor = args_ctor };
+	struct kmem_cache_args rcu = { .freeptr_offset = 8, .use_freeptr_offset = true };
+	struct kmem_cache *a, *b, *c, *d, *u1, *u2;
+	unsigned int rcu_size;
+	unsigned char *p;
+
+	diag("kmem_cache_create with kmem_cache_args, NULL, and the usercopy form");
+	test_boot("mem=64M");
+	a = kmem_cache_create("targs", 100, &args, 0);
+	p = a ? kmem_cache_alloc(a, GFP_KERNEL) : NULL;
+	ok(p && !((unsigned long)p & 63) && args_ctor_calls > 0 && p[99] == 0x3c,
+	   "args: aligned to 64, the constructor ran");
+	kmem_cache_free(a, p);
+	b = kmem_cache_create("tnull", 100, NULL, SLAB_NO_MERGE);
+	ok(b && kmem_cache_size(b) == 100, "NULL args: the defaults");
+	c = kmem_cache_create("trcu", 96, NULL, SLAB_TYPESAFE_BY_RCU);
+	d = kmem_cache_create("trcu_fp", 96, &rcu, SLAB_TYPESAFE_BY_RCU);
+	rcu_size = c ? c->size : 0;
+	ok(c && c->offset == 96 && rcu_size > 96, "SLAB_TYPESAFE_BY_RCU: the free pointer after the object (%u)",
+	   rcu_size);
+	ok(d && d->offset == 8 && d->size < rcu_size,
+	   "... with freeptr_offset 8: inside it, and the object is smaller (%u)", d ? d->size : 0);
+	p = d ? kmem_cache_alloc(d, GFP_KERNEL) : NULL;
+	kmem_cache_free(d, p);
+	is_int(kmem_cache_validate(d), 0, "... and the cache works and validates");
+	kmm_dmesg_clear();
+	rcu.freeptr_offset = 96;
+	ok(!kmem_cache_create("tfp_big", 96, &rcu, SLAB_TYPESAFE_BY_RCU), "freeptr_offset past the object: NULL");
+	rcu.freeptr_offset = 12;
+	ok(!kmem_cache_create("tfp_odd", 96, &rcu, SLAB_TYPESAFE_BY_RCU), "a misaligned freeptr_offset: NULL");
+	rcu.freeptr_offset = 8;
+	ok(!kmem_cache_create("tfp_norcu", 96, &rcu, 0), "freeptr_offset without SLAB_TYPESAFE_BY_RCU: NULL");
+	like(test_dmesg(), "kmem_cache_create(tfp_norcu) failed with error -22", "... reported, -EINVAL");
+	u1 = kmem_cache_create_usercopy("tuc1", 64, 0, 0, 8, 32, NULL);
+	u2 = kmem_cache_create_usercopy("tuc2", 64, 0, 0, 8, 32, NULL);
+	ok(u1 && u2 && u1 != u2 && u1->useroffset == 8 && u1->usersize == 32,
+	   "usercopy: the region recorded, and such caches are not merged");
+	kmm_dmesg_clear();
+	u2 = kmem_cache_create_usercopy("tuc3", 64, 0, 0, 60, 32, NULL);
+	ok(u2 && u2->usersize == 0 && u2->useroffset == 0, "a region past the object: cleared");
+	like(test_dmesg(), "WARNING:", "... with a warning");
+	kmem_cache_destroy(a);
+	kmem_cache_destroy(b);
+	kmem_cache_destroy(c);
+	kmem_cache_destroy(d);
+	kmem_cache_destroy(u1);
+	kmem_cache_destroy(u2);
+	kmm_exit();
+}
+
 int main(void)
 {
 	test_bootstrap();
@@ -486,5 +548,6 @@ int main(void)
 	test_create_errors();
 	test_hardening();
 	test_order_fallback_min_partial();
+	test_create_args();	/* last: its warnings taint W */
 	return done_testing();
 }
