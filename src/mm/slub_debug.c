@@ -738,7 +738,10 @@ static void *alloc_from_new_slab(struct kmem_cache *s, gfp_t gfp, int node,
 void *kmm_debug_slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long addr,
 			   unsigned int orig_size, int node)
 {
-	int local = node == NUMA_NO_NODE ? kmm_numa_node_id() : node, nid;
+	/* One CPU for the node and the track: the kernel's allocation runs
+	 * on one (with preemption off). */
+	int cpu = kmm_this_cpu(), nid;
+	int local = node == NUMA_NO_NODE ? kmm_cpu_to_node_map[cpu] : node;
 	bool failed = false;
 	void *object;
 
@@ -764,7 +767,7 @@ void *kmm_debug_slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long addr,
 		}
 	}
 	if (s->flags & SLAB_STORE_USER)
-		kmm_slub_set_alloc_track(s, object, addr, __builtin_frame_address(0));
+		kmm_slub_set_alloc_track(s, object, addr, __builtin_frame_address(0), cpu);
 	if (unlikely(gfp & __GFP_ZERO))
 		memset(object, 0, get_orig_size(s, object));
 	return object;
