@@ -577,10 +577,9 @@ static bool on_freelist(struct kmem_cache *s, struct kmem_cache_node *n, struct 
 }
 
 /* T: each alloc and free of the cache (trace()). */
-static void trace(struct kmem_cache *s, struct page *slab, void *object, int alloc)
+static noinline void trace_report(struct kmem_cache *s, struct page *slab, void *object,
+				  int alloc)
 {
-	if (!(s->flags & SLAB_TRACE))
-		return;
 	kmm_report_lock();
 	pr_info("TRACE %s %s 0x%016lx inuse=%d fp=0x%016lx\n", s->name, alloc ? "alloc" : "free",
 		(unsigned long)object, slab_counters(slab).inuse,
@@ -589,6 +588,13 @@ static void trace(struct kmem_cache *s, struct page *slab, void *object, int all
 		print_section(KERN_INFO, "Object ", object, s->object_size);
 	kmm_dump_stack();
 	kmm_report_unlock();
+}
+
+static __always_inline void trace(struct kmem_cache *s, struct page *slab, void *object,
+				  int alloc)
+{
+	if (unlikely(s->flags & SLAB_TRACE))
+		trace_report(s, slab, object, alloc);
 }
 
 /* ---- the debug allocation and free paths ----------------------------------------- */
