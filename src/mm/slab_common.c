@@ -359,9 +359,8 @@ static __always_inline bool debug_free_direct(struct kmem_cache *s, void *x, str
 {
 	unsigned long offset;
 
-	/* offset below the left red zone wraps to a huge one: not ok. */
 	return likely(slab_lookup(x, slabp, &offset)) && likely((*slabp)->slab_cache == s) &&
-	       likely(slab_offset_ok(s, *slabp, offset - s->red_left_pad));
+	       likely(slab_debug_offset_ok(s, *slabp, offset));
 }
 
 static noinline void kmem_cache_free_slow(struct kmem_cache *s, void *x, unsigned long caller)
@@ -716,7 +715,7 @@ static noinline void kfree_slow(const void *object, unsigned long caller)
 		    likely(!kmm_sheaf_free_trylock(s, (void *)object)))
 			return;
 		if (unlikely(kmem_cache_debug(s)) &&
-		    likely(slab_offset_ok(s, slab, offset - s->red_left_pad))) {
+		    likely(slab_debug_offset_ok(s, slab, offset))) {
 			kmm_debug_slab_free(s, slab, (void *)object, caller);
 			return;
 		}
