@@ -8,6 +8,15 @@
 
 #include <kmm/stackdepot.h>
 
+/*
+ * Changes (under no lock: at kmm_init()/kmm_exit() time) whenever a save
+ * of a trace might no longer return the handle an earlier save of it
+ * did: the depot reset or disabled.  A caller that remembers the handle
+ * of a trace it saved (slub_track.c) may reuse it while this stays the
+ * same.  Never 0.
+ */
+extern unsigned int kmm_stack_depot_epoch;
+
 /* kmm_exit(): forget every stack and give the depot's memory back. */
 void kmm_stack_depot_exit(void);
 /* Tests: lower the number of pools a save may open (at most

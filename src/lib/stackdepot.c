@@ -105,6 +105,14 @@ static const char *const counter_names[DEPOT_COUNTER_COUNT] = {
 };
 
 static bool stack_depot_disabled;	/* stack_depot_disable= */
+unsigned int kmm_stack_depot_epoch = 1;
+
+static void depot_new_epoch(void)
+{
+	unsigned int e = READ_ONCE(kmm_stack_depot_epoch) + 1;
+
+	WRITE_ONCE(kmm_stack_depot_epoch, e ? e : 1);
+}
 
 /* Published with a release store once stack_hash_mask and pools_base
  * are set; NULL until the first kmm_stack_depot_init(). */
@@ -123,6 +131,7 @@ static long counters[DEPOT_COUNTER_COUNT];
 
 static int disable_stack_depot(char *val)
 {
+	depot_new_epoch();
 	return kmm_kstrtobool(val, &stack_depot_disabled) ? -EINVAL : 0;
 }
 __setup("stack_depot_disable", disable_stack_depot);
@@ -130,6 +139,7 @@ __setup("stack_depot_disable", disable_stack_depot);
 static void stackdepot_param_defaults(void)
 {
 	stack_depot_disabled = false;
+	depot_new_epoch();
 }
 param_defaults(stackdepot_param_defaults);
 
@@ -190,6 +200,7 @@ KMM_API int kmm_stack_depot_init(void)
 		kmm_arch_release(pools, (size_t)DEPOT_MAX_POOLS * DEPOT_POOL_SIZE);
 		pr_err("stackdepot: hash table allocation failed, disabling\n");
 		WRITE_ONCE(stack_depot_disabled, true);
+		depot_new_epoch();
 		ret = -ENOMEM;
 		goto out_unlock;
 	}
@@ -215,6 +226,7 @@ void kmm_stack_depot_exit(void)
 	max_pools = DEPOT_MAX_POOLS;
 	capacity_warned = false;
 	memset(counters, 0, sizeof(counters));
+	depot_new_epoch();
 }
 
 int kmm_stack_depot_set_max_pools(int nr)

@@ -417,6 +417,23 @@ static __always_inline unsigned int slab_counters_objects(const struct page *sla
 }
 
 
+/* Is offset (from the first object) an object start, with objects objects? */
+static __always_inline bool offset_in_objects(const struct kmem_cache *s, unsigned long offset,
+					      unsigned int objects)
+{
+	/*
+	 * One multiplication gives both: for offset < 2^32, the high half of
+	 * offset * ceil(2^64 / size) is offset / size (Lemire, Kaser and
+	 * Kurz), the low half is below the multiplier exactly when size
+	 * divides offset (freeptr_in_range()).  An offset of 2^32 or more
+	 * (one before the first object, wrapped) gives a high half of at
+	 * least offset / size, more objects than a slab holds.
+	 */
+	kmm_u128 p = (kmm_u128)offset * s->reciprocal_size;
+
+	return (unsigned long)p < s->reciprocal_size && (unsigned long)(p >> 64) < objects;
+}
+
 /*
  * Is offset an object start of slab, for a cache without a left red zone
  * (every cache with fast paths)?  kmm_slab_valid_pointer() on an offset.
@@ -424,16 +441,18 @@ static __always_inline unsigned int slab_counters_objects(const struct page *sla
 static __always_inline bool slab_offset_ok(const struct kmem_cache *s, const struct page *slab,
 					   unsigned long offset)
 {
-	/*
-	 * One multiplication gives both: for offset < 2^32, the high half of
-	 * offset * ceil(2^64 / size) is offset / size (Lemire, Kaser and
-	 * Kurz), the low half is below the multiplier exactly when size
-	 * divides offset (freeptr_in_range()).
-	 */
-	kmm_u128 p = (kmm_u128)offset * s->reciprocal_size;
+	return offset_in_objects(s, offset, slab_counters_objects(slab));
+}
 
-	return (unsigned long)p < s->reciprocal_size &&
-	       (unsigned long)(p >> 64) < slab_counters_objects(slab);
+/*
+ * The same for a debug cache (which may have a left red zone), whose
+ * counters change under list_lock: the count is read as the word it is
+ * written as.  kmm_slab_valid_pointer() on an offset from the slab's start.
+ */
+static __always_inline bool slab_debug_offset_ok(const struct kmem_cache *s,
+						 const struct page *slab, unsigned long offset)
+{
+	return offset_in_objects(s, offset - s->red_left_pad, slab_counters(slab).objects);
 }
 
 /* ---- helpers shared by slub.c and slub_init.c ---- */

@@ -307,6 +307,20 @@ static __always_inline bool object_pointer_ok(struct kmem_cache *s, struct page 
 	return false;
 }
 
+/*
+ * A debug cache's object that passes kmm_slab_free_target()'s checks
+ * (a slab object, of s, at an object start), found as the entry points
+ * find one: the debug free takes it from there.  Anything else goes
+ * through kmm_slab_free_target(), which reports it.
+ */
+static __always_inline bool debug_free_direct(struct kmem_cache *s, void *x, struct page **slabp)
+{
+	unsigned long offset;
+
+	return likely(slab_lookup(x, slabp, &offset)) && likely((*slabp)->slab_cache == s) &&
+	       likely(slab_debug_offset_ok(s, *slabp, offset));
+}
+
 static noinline void kmem_cache_free_slow(struct kmem_cache *s, void *x, unsigned long caller)
 {
 	unsigned long offset;
@@ -317,6 +331,10 @@ static noinline void kmem_cache_free_slow(struct kmem_cache *s, void *x, unsigne
 	    likely(slab->slab_cache == s) && likely(slab_offset_ok(s, slab, offset)) &&
 	    likely(!kmm_sheaf_free_trylock(s, x)))
 		return;
+	if (unlikely(kmem_cache_debug(s)) && debug_free_direct(s, x, &slab)) {
+		kmm_debug_slab_free(s, slab, x, caller);
+		return;
+	}
 	s = kmm_slab_free_target(s, x, &slab);
 	if (s)
 		kmm_slab_free(s, slab, x, caller);
@@ -654,6 +672,11 @@ static noinline void kfree_slow(const void *object, unsigned long caller)
 		if (s->fastpath == FASTPATH_TRYLOCK && likely(slab_offset_ok(s, slab, offset)) &&
 		    likely(!kmm_sheaf_free_trylock(s, (void *)object)))
 			return;
+		if (unlikely(kmem_cache_debug(s)) &&
+		    likely(slab_debug_offset_ok(s, slab, offset))) {
+			kmm_debug_slab_free(s, slab, (void *)object, caller);
+			return;
+		}
 	}
 	s = kmm_slab_free_target(NULL, (void *)object, &slab);
 	if (s)

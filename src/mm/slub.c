@@ -580,18 +580,28 @@ static __always_inline void *slab_alloc_sheaf(struct kmem_cache *s, gfp_t gfp, u
 	return object;
 }
 
+/*
+ * Out of line, so that the debug caches' entries below are a test and a
+ * tail call: inlined there, its frame (five saved registers) would be
+ * set up before the test.
+ */
+static noinline void *slab_alloc_nodebug(struct kmem_cache *s, gfp_t gfp, unsigned long addr)
+{
+	return slab_alloc_sheaf(s, gfp, addr);
+}
+
 void *kmm_slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long addr)
 {
 	if (unlikely(kmem_cache_debug(s)))
 		return kmm_debug_slab_alloc(s, gfp, addr, s->object_size, NUMA_NO_NODE);
-	return slab_alloc_sheaf(s, gfp, addr);
+	return slab_alloc_nodebug(s, gfp, addr);
 }
 
 void *kmm_slab_alloc_size(struct kmem_cache *s, gfp_t gfp, unsigned long addr, size_t size)
 {
 	if (unlikely(kmem_cache_debug(s)))
 		return kmm_debug_slab_alloc(s, gfp, addr, (unsigned int)size, NUMA_NO_NODE);
-	return slab_alloc_sheaf(s, gfp, addr);
+	return slab_alloc_nodebug(s, gfp, addr);
 }
 
 /*

@@ -193,7 +193,7 @@ static inline void fill_bytes(u8 *p, u8 val, unsigned int bytes)
 	}
 }
 
-static void init_object(struct kmem_cache *s, void *object, u8 val)
+static __always_inline void init_object(struct kmem_cache *s, void *object, u8 val)
 {
 	u8 *p = object;
 	unsigned int poison_size = s->object_size;
@@ -219,7 +219,7 @@ static void init_object(struct kmem_cache *s, void *object, u8 val)
  * that is already there.  Only the red zones change, and with a kmalloc
  * red zone the end of the request.
  */
-static void init_poisoned_object(struct kmem_cache *s, void *object, u8 val)
+static __always_inline void init_poisoned_object(struct kmem_cache *s, void *object, u8 val)
 {
 	u8 *p = object;
 	unsigned int poison_size = s->object_size;
@@ -419,6 +419,19 @@ static __always_inline bool span_valid(struct kmem_cache *s, struct slab_span sp
 }
 
 /*
+ * Are the n bytes at p all POISON_INUSE?  A slab's end padding: up to
+ * 128 bytes (below two objects of a 64-byte debug cache) as two inline
+ * 64-byte checks that overlap, longer ones kmm_memchr_inv()'s loop.
+ */
+static __always_inline bool pad_is(const u8 *p, unsigned int n)
+{
+	if (n > 64 && n <= 128)
+		return !kmm_memchr_inv(p, POISON_INUSE, 64) &&
+		       !kmm_memchr_inv(p + n - 64, POISON_INUSE, 64);
+	return !kmm_memchr_inv(p, POISON_INUSE, n);
+}
+
+/*
  * The checks of check_slab() and check_object() as predicates, without
  * reports, repairs or early exits: all that the common case (nothing
  * wrong) costs.  When one fails, the reporting version runs every check
@@ -441,8 +454,7 @@ static __always_inline bool slab_ok(struct kmem_cache *s, struct page *slab, str
 	length = (unsigned int)(PAGE_SIZE << order);
 	remainder = length - objects * s->size;
 	return !remainder ||
-	       !kmm_memchr_inv((u8 *)(sp.base - s->red_left_pad) + length - remainder, POISON_INUSE,
-			       remainder);
+	       pad_is((u8 *)(sp.base - s->red_left_pad) + length - remainder, remainder);
 }
 
 /* Are the n bytes at p all val?  A word (most red zones and padding
@@ -565,10 +577,9 @@ static bool on_freelist(struct kmem_cache *s, struct kmem_cache_node *n, struct 
 }
 
 /* T: each alloc and free of the cache (trace()). */
-static void trace(struct kmem_cache *s, struct page *slab, void *object, int alloc)
+static noinline void trace_report(struct kmem_cache *s, struct page *slab, void *object,
+				  int alloc)
 {
-	if (!(s->flags & SLAB_TRACE))
-		return;
 	kmm_report_lock();
 	pr_info("TRACE %s %s 0x%016lx inuse=%d fp=0x%016lx\n", s->name, alloc ? "alloc" : "free",
 		(unsigned long)object, slab_counters(slab).inuse,
@@ -577,6 +588,13 @@ static void trace(struct kmem_cache *s, struct page *slab, void *object, int all
 		print_section(KERN_INFO, "Object ", object, s->object_size);
 	kmm_dump_stack();
 	kmm_report_unlock();
+}
+
+static __always_inline void trace(struct kmem_cache *s, struct page *slab, void *object,
+				  int alloc)
+{
+	if (unlikely(s->flags & SLAB_TRACE))
+		trace_report(s, slab, object, alloc);
 }
 
 /* ---- the debug allocation and free paths ----------------------------------------- */
@@ -640,8 +658,8 @@ static void mark_all_used(struct kmem_cache *s, struct kmem_cache_node *n, struc
 }
 
 /* With n->list_lock held: one object of a partial slab, or NULL. */
-static void *alloc_single(struct kmem_cache *s, struct kmem_cache_node *n, struct page *slab,
-			  unsigned int orig_size)
+static __always_inline void *alloc_single(struct kmem_cache *s, struct kmem_cache_node *n,
+					  struct page *slab, unsigned int orig_size)
 {
 	void *object = slab->freelist, *next;
 	struct slab_span sp;
@@ -684,8 +702,8 @@ static void *alloc_single(struct kmem_cache *s, struct kmem_cache_node *n, struc
 	return object;
 }
 
-static void *alloc_from_node(struct kmem_cache *s, struct kmem_cache_node *n,
-			     unsigned int orig_size)
+static __always_inline void *alloc_from_node(struct kmem_cache *s, struct kmem_cache_node *n,
+					      unsigned int orig_size)
 {
 	unsigned long flags;
 	struct page *slab, *t;
@@ -703,13 +721,6 @@ static void *alloc_from_node(struct kmem_cache *s, struct kmem_cache_node *n,
 	return object;
 }
 
-/*
- * node: NUMA_NO_NODE or a node with memory for s.  Its partial slabs
- * first (this CPU's node for NUMA_NO_NODE); for a node asked for, then a
- * new slab there if one comes without waiting (as ___slab_alloc's
- * try_thisnode, Linux 6.7+); then, unless __GFP_THISNODE holds it to the
- * node, the other nodes' partial slabs, then a new slab.
- */
 /*
  * An object of a new slab of node (alloc_single_from_new_slab()); NULL
  * with *failed set when no slab came, and NULL with *failed clear when
@@ -735,17 +746,16 @@ static void *alloc_from_new_slab(struct kmem_cache *s, gfp_t gfp, int node,
 	return object;
 }
 
-void *kmm_debug_slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long addr,
-			   unsigned int orig_size, int node)
+/* When the local node's partial slabs gave nothing: the rest of the
+ * order below. */
+static noinline void *alloc_elsewhere(struct kmem_cache *s, gfp_t gfp, int node, int local,
+				      unsigned int orig_size)
 {
-	int local = node == NUMA_NO_NODE ? kmm_numa_node_id() : node, nid;
 	bool failed = false;
-	void *object;
+	void *object = NULL;
+	int nid;
 
-	if (unlikely(s->flags & SLAB_FAILSLAB) && kmm_should_failslab(s, gfp))
-		return NULL;
-	object = alloc_from_node(s, get_node(s, local), orig_size);
-	if (!object && node != NUMA_NO_NODE && !(gfp & __GFP_THISNODE))
+	if (node != NUMA_NO_NODE && !(gfp & __GFP_THISNODE))
 		object = alloc_from_new_slab(s, GFP_NOWAIT | __GFP_THISNODE | __GFP_NOWARN, node,
 					     orig_size, &failed);
 	for_each_online_node(nid) {
@@ -763,8 +773,35 @@ void *kmm_debug_slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long addr,
 			return NULL;
 		}
 	}
+	return object;
+}
+
+/*
+ * node: NUMA_NO_NODE or a node with memory for s.  Its partial slabs
+ * first (this CPU's node for NUMA_NO_NODE); for a node asked for, then a
+ * new slab there if one comes without waiting (as ___slab_alloc's
+ * try_thisnode, Linux 6.7+); then, unless __GFP_THISNODE holds it to the
+ * node, the other nodes' partial slabs, then a new slab.
+ */
+void *kmm_debug_slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long addr,
+			   unsigned int orig_size, int node)
+{
+	/* One CPU for the node and the track: the kernel's allocation runs
+	 * on one (with preemption off). */
+	int cpu = kmm_this_cpu();
+	int local = node == NUMA_NO_NODE ? kmm_cpu_to_node_map[cpu] : node;
+	void *object;
+
+	if (unlikely(s->flags & SLAB_FAILSLAB) && kmm_should_failslab(s, gfp))
+		return NULL;
+	object = alloc_from_node(s, get_node(s, local), orig_size);
+	if (unlikely(!object)) {
+		object = alloc_elsewhere(s, gfp, node, local, orig_size);
+		if (!object)
+			return NULL;
+	}
 	if (s->flags & SLAB_STORE_USER)
-		kmm_slub_set_alloc_track(s, object, addr, __builtin_frame_address(0));
+		kmm_slub_set_alloc_track(s, object, addr, __builtin_frame_address(0), cpu);
 	if (unlikely(gfp & __GFP_ZERO))
 		memset(object, 0, get_orig_size(s, object));
 	return object;

@@ -64,7 +64,7 @@ static inline unsigned int pad_bytes_offset(const struct kmem_cache *s)
  * rest under it. */
 struct track_stack {
 	depot_stack_handle_t handle;
-	int cpu;
+	int cpu, pid;
 	unsigned long when;
 };
 
@@ -74,12 +74,21 @@ struct track_stack {
 unsigned int kmm_slub_save_stack(const void *frame, unsigned long *store);
 /* The allocation's track, with the stack from frame up. */
 void kmm_slub_set_alloc_track(struct kmem_cache *s, void *object, unsigned long addr,
-			      const void *frame);
+			      const void *frame, int cpu);
 /* Fill st for a free whose allocator's frame is frame. */
 void kmm_slub_prepare_free_track(const void *frame, struct track_stack *st);
 /* The free's track, from st. */
-void kmm_slub_set_free_track(struct kmem_cache *s, void *object, unsigned long addr,
-			     const struct track_stack *st);
+static inline void kmm_slub_set_free_track(struct kmem_cache *s, void *object, unsigned long addr,
+					   const struct track_stack *st)
+{
+	struct track *p = get_track(s, object, TRACK_FREE);
+
+	p->addr = addr;
+	p->handle = st->handle;
+	p->cpu = st->cpu;
+	p->pid = st->pid;
+	p->when = st->when;
+}
 void kmm_slub_init_tracking(struct kmem_cache *s, void *object);
 
 #endif /* KMM_MM_SLUB_DEBUG_H */

@@ -23,6 +23,7 @@
 #define _GNU_SOURCE
 #include "mm/slub_debug.h"
 #include "kernel/internal.h"
+#include "lib/internal.h"
 #include <kmm/stacktrace.h>
 #include <kmm/stackdepot.h>
 #include <kmm/gfp.h>
@@ -114,53 +115,74 @@ static inline int current_pid(void)
 	return track_pid;
 }
 
+/*
+ * The last trace this thread saved for each kind of track, with its
+ * handle and the depot's epoch then: a program allocates and frees from
+ * a few places, and the same trace saved again gets the same handle
+ * back (records are never dropped while the epoch stays), so comparing
+ * the trace with the last one saves the depot's hash and lookup.
+ */
+struct track_memo {
+	unsigned int epoch, nr;
+	depot_stack_handle_t handle;
+	unsigned long entries[TRACK_ADDRS_COUNT];
+};
+static __thread struct track_memo track_memo[2] TLS_IE;
+
 /* The stack from frame up, into the depot: the kernel's
  * set_track_prepare() (stack_trace_save, then stack_depot_save with
  * GFP_NOWAIT).  0 when the depot has no room or is disabled. */
-static inline depot_stack_handle_t save_track_stack(const void *frame)
+static inline depot_stack_handle_t save_track_stack(const void *frame, enum track_item item)
 {
+	struct track_memo *m = &track_memo[item];
 	unsigned long entries[TRACK_ADDRS_COUNT];
-	unsigned int nr = kmm_slub_save_stack(frame, entries);
+	unsigned int nr = kmm_slub_save_stack(frame, entries), epoch, i;
+	depot_stack_handle_t handle;
 
-	return stack_depot_save(entries, nr, GFP_NOWAIT);
+	epoch = READ_ONCE(kmm_stack_depot_epoch);
+	if (m->nr == nr && m->epoch == epoch) {
+		for (i = 0; i < nr && entries[i] == m->entries[i]; i++)
+			;
+		if (i == nr)
+			return m->handle;
+	}
+	handle = stack_depot_save(entries, nr, GFP_NOWAIT);
+	if (handle) {
+		m->epoch = epoch;
+		m->nr = nr;
+		m->handle = handle;
+		memcpy(m->entries, entries, nr * sizeof(entries[0]));
+	}
+	return handle;
 }
 
 /* The allocation's track: after the list_lock is dropped, as the kernel's
- * ___slab_alloc sets it.  frame: the allocator's, as for kmm_slub_save_stack. */
+ * ___slab_alloc sets it.  frame: the allocator's, as for kmm_slub_save_stack;
+ * cpu: the allocation's (read once: the kernel's runs on one CPU). */
 void kmm_slub_set_alloc_track(struct kmem_cache *s, void *object, unsigned long addr,
-			      const void *frame)
+			      const void *frame, int cpu)
 {
 	struct track *p = get_track(s, object, TRACK_ALLOC);
 
-	p->handle = save_track_stack(frame);
+	p->handle = save_track_stack(frame, TRACK_ALLOC);
 	p->addr = addr;
-	p->cpu = kmm_this_cpu();
+	p->cpu = cpu;
 	p->pid = current_pid();
 	p->when = kmm_jiffies();
 }
 
 /*
- * The free's stack, and its CPU and time (what the kernel's
- * set_track_update() reads under the lock: CPU and jiffies cannot change
- * in between there, and the same millisecond is all that an age shows).
+ * The free's stack, and its CPU, thread and time (what the kernel's
+ * set_track_update() reads under the lock: CPU, thread and jiffies cannot
+ * change in between there, and the same millisecond is all that an age
+ * shows).  kmm_slub_set_free_track() stores them.
  */
 void kmm_slub_prepare_free_track(const void *frame, struct track_stack *st)
 {
-	st->handle = save_track_stack(frame);
+	st->handle = save_track_stack(frame, TRACK_FREE);
 	st->cpu = kmm_this_cpu();
+	st->pid = current_pid();
 	st->when = kmm_jiffies();
-}
-
-void kmm_slub_set_free_track(struct kmem_cache *s, void *object, unsigned long addr,
-			     const struct track_stack *st)
-{
-	struct track *p = get_track(s, object, TRACK_FREE);
-
-	p->addr = addr;
-	p->handle = st->handle;
-	p->cpu = st->cpu;
-	p->pid = current_pid();
-	p->when = st->when;
 }
 
 void kmm_slub_init_tracking(struct kmem_cache *s, void *object)
