@@ -21,6 +21,24 @@ static inline int test_boot(const char *cmdline)
 	return ret;
 }
 
+/* Free pages, the pcp lists drained first (they hold pages off the free count). */
+static inline unsigned long nr_free(void)
+{
+	kmm_drain_all_pages(NULL);
+	return kmm_nr_free_pages();
+}
+
+/* xorshift64: the tests' reproducible random numbers (seed: *state != 0). */
+static inline unsigned long long test_rand(unsigned long long *state)
+{
+	unsigned long long x = *state;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return *state = x;
+}
+
 /* The log since the last kmm_dmesg_clear(). */
 static inline const char *test_dmesg(void)
 {

@@ -12,13 +12,6 @@
 
 static unsigned long boot_free;
 
-/* Free pages with the pcp lists emptied. */
-static unsigned long nr_free(void)
-{
-	kmm_drain_all_pages(NULL);
-	return kmm_nr_free_pages();
-}
-
 static void alloc_free_cycle_works(const char *what)
 {
 	struct page *pages[64];

@@ -9,7 +9,7 @@
 #include <pthread.h>
 #include <time.h>
 
-static unsigned long nr_free(struct zone *z, int order)
+static unsigned long nr_free_order(struct zone *z, int order)
 {
 	return z->free_area[order].nr_free;
 }
@@ -34,7 +34,7 @@ static void test_split_merge(void)
 		return;
 	z = test_zone(0, ZONE_NORMAL);
 	is_int(z->present_pages, 16384, "64M is 16384 pages in one Normal zone");
-	is_int(nr_free(z, MAX_PAGE_ORDER), 16, "boot: 16 free order-10 blocks");
+	is_int(nr_free_order(z, MAX_PAGE_ORDER), 16, "boot: 16 free order-10 blocks");
 	is_int(kmm_nr_free_pages(), 16384, "boot: every page free");
 	is_int(count_blocks(z, MIGRATE_MOVABLE), 32, "boot: all 32 pageblocks movable");
 
@@ -43,9 +43,9 @@ static void test_split_merge(void)
 	ok(page != NULL, "order-4 movable allocation");
 	is_int(page_to_pfn(page), 0, "the lowest block is split first");
 	for (o = 4; o < MAX_PAGE_ORDER; o++)
-		ok_split &= nr_free(z, o) == 1;
+		ok_split &= nr_free_order(z, o) == 1;
 	ok(ok_split, "expand left one free block at each order 4..9");
-	is_int(nr_free(z, MAX_PAGE_ORDER), 15, "15 order-10 blocks left");
+	is_int(nr_free_order(z, MAX_PAGE_ORDER), 15, "15 order-10 blocks left");
 	ok(PageBuddy(pfn_to_page(16)) && buddy_order(pfn_to_page(16)) == 4,
 	   "pfn 16 heads the order-4 buddy");
 	ok(PageBuddy(pfn_to_page(512)) && buddy_order(pfn_to_page(512)) == 9,
@@ -55,7 +55,7 @@ static void test_split_merge(void)
 	is_int(kmm_zone_validate(NULL), 0, "validator: consistent after a split");
 
 	__free_pages(page, 4);
-	is_int(nr_free(z, MAX_PAGE_ORDER), 16, "free merged everything back to order 10");
+	is_int(nr_free_order(z, MAX_PAGE_ORDER), 16, "free merged everything back to order 10");
 	ok(!PageBuddy(pfn_to_page(512)), "pfn 512 is inside a merged block now");
 	is_int(kmm_nr_free_pages(), 16384, "all pages free again");
 	is_int(kmm_zone_validate(NULL), 0, "validator: consistent after merging");
@@ -134,7 +134,7 @@ static void test_pcp_order(void)
 	drain_all_pages(NULL);
 	is_int(kmm_zone_pcp_pages(test_zone(0, ZONE_NORMAL)), 0, "drain_all_pages empties the pcp lists");
 	is_int(kmm_nr_free_pages(), 16384, "after the drain every page is back in the buddy lists");
-	is_int(nr_free(test_zone(0, ZONE_NORMAL), MAX_PAGE_ORDER), 16, "and fully merged");
+	is_int(nr_free_order(test_zone(0, ZONE_NORMAL), MAX_PAGE_ORDER), 16, "and fully merged");
 	is_int(kmm_zone_validate(NULL), 0, "validator: consistent after pcp traffic");
 	kmm_exit();
 }

@@ -20,20 +20,11 @@
 #define NR_FREED	64
 #define NR_BAD		3000
 
-static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+static unsigned long long rng = 0x9e3779b97f4a7c15ULL;
 
 static uint64_t rnd(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
-static unsigned long free_now(void)
-{
-	kmm_drain_all_pages(NULL);
-	return kmm_nr_free_pages();
+	return test_rand(&rng);
 }
 
 struct block {
@@ -53,7 +44,7 @@ static void run(const char *cmdline)
 
 	diag("%s", cmdline);
 	test_boot(cmdline);
-	before = free_now();
+	before = nr_free();
 	for (i = 0; i < NR_LIVE; i++) {
 		struct block *b = &live[i];
 
@@ -122,7 +113,7 @@ static void run(const char *cmdline)
 	for (i = 0; i < NR_LIVE; i++)
 		__free_pages(live[i].page, live[i].order);
 	unlike(test_dmesg(), "Bad page state", "every live block frees once, without a report");
-	is_int(free_now(), before, "every page is back");
+	is_int(nr_free(), before, "every page is back");
 	is_int(kmm_zone_validate(NULL), 0, "the zones validate");
 	kmm_exit();
 }

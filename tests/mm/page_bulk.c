@@ -9,12 +9,6 @@
 #include "kmm_test.h"
 #include "kernel/string.h"
 
-static unsigned long free_now(void)
-{
-	kmm_drain_all_pages(NULL);
-	return kmm_nr_free_pages();
-}
-
 static int good_pages(struct page **p, int n)
 {
 	int i, j, good = 0;
@@ -42,18 +36,18 @@ static void test_array(void)
 {
 	static struct page *p[200];
 	struct page *pre[3];
-	unsigned long before = free_now(), events;
+	unsigned long before = nr_free(), events;
 	int i, zero = 1;
 
 	diag("into an array");
 	events = kmm_global_vm_event(PGALLOC);
 	is_int(alloc_pages_bulk_array(GFP_KERNEL, 100, p), 100, "100 pages asked: 100 entries populated");
 	is_int(good_pages(p, 100), 100, "... 100 distinct order-0 pages, one reference each");
-	is_int(before - free_now(), 100, "... exactly 100 pages left the free lists");
+	is_int(before - nr_free(), 100, "... exactly 100 pages left the free lists");
 	is_int(kmm_global_vm_event(PGALLOC) - events, 100, "... PGALLOC counted them");
 	free_array(p, 100);
 	memset(p, 0, sizeof(p));
-	is_int(free_now(), before, "freed: every page back");
+	is_int(nr_free(), before, "freed: every page back");
 
 	diag("populated entries are skipped and counted");
 	pre[0] = p[0] = alloc_page(GFP_KERNEL);
@@ -62,9 +56,9 @@ static void test_array(void)
 	is_int(alloc_pages_bulk_array(GFP_KERNEL, 40, p), 40, "40 entries, 3 already there: 40 populated");
 	ok(p[0] == pre[0] && p[7] == pre[1] && p[39] == pre[2], "... the 3 kept");
 	is_int(good_pages(p, 40), 40, "... 40 distinct pages");
-	is_int(before - free_now(), 40, "... 37 new pages");
+	is_int(before - nr_free(), 40, "... 37 new pages");
 	is_int(alloc_pages_bulk_array(GFP_KERNEL, 40, p), 40, "a full array: nothing to do, 40");
-	is_int(before - free_now(), 40, "... no page taken");
+	is_int(before - nr_free(), 40, "... no page taken");
 	free_array(p, 40);
 	memset(p, 0, sizeof(p));
 
@@ -85,14 +79,14 @@ static void test_array(void)
 		zero &= !kmm_memchr_inv(page_address(p[i]), 0, PAGE_SIZE);
 	ok(zero, "... all of them zero (they were 0xa5 when freed)");
 	free_array(p, 16);
-	is_int(free_now(), before, "every page back");
+	is_int(nr_free(), before, "every page back");
 	is_int(kmm_zone_validate(NULL), 0, "the zones validate");
 }
 
 static void test_list_and_node(void)
 {
 	struct page *page, *tmp, *p[16] = { NULL };
-	unsigned long before = free_now();
+	unsigned long before = nr_free();
 	LIST_HEAD(list);
 	int n = 0, on1 = 0, i;
 
@@ -107,7 +101,7 @@ static void test_list_and_node(void)
 		list_del(&page->lru);
 		__free_page(page);
 	}
-	is_int(free_now(), before, "freed: every page back");
+	is_int(nr_free(), before, "freed: every page back");
 
 	diag("on a node");
 	is_int(alloc_pages_bulk_array_node(GFP_KERNEL, 1, 16, p), 16, "16 pages of node 1");
@@ -115,12 +109,12 @@ static void test_list_and_node(void)
 		on1 += page_to_nid(p[i]) == 1;
 	is_int(on1, 16, "... all on node 1");
 	free_array(p, 16);
-	is_int(free_now(), before, "every page back");
+	is_int(nr_free(), before, "every page back");
 }
 
 static void test_short_and_bad(void)
 {
-	unsigned long before = free_now(), got;
+	unsigned long before = nr_free(), got;
 	int n = 6000;
 	struct page **p = calloc((size_t)n, sizeof(*p));
 
@@ -128,9 +122,9 @@ static void test_short_and_bad(void)
 	got = alloc_pages_bulk_array(GFP_KERNEL | __GFP_NOWARN, n, p);
 	is_int(got, 1, "no zone keeps %d pages above its low watermark: the single-page path, 1 page", n);
 	is_int(good_pages(p, (int)got), (int)got, "... every one a good page");
-	is_int(before - free_now(), got, "... exactly those left the free lists");
+	is_int(before - nr_free(), got, "... exactly those left the free lists");
 	free_array(p, n);
-	is_int(free_now(), before, "every page back");
+	is_int(nr_free(), before, "every page back");
 
 	diag("no array and no list");
 	kmm_dmesg_clear();

@@ -8,22 +8,16 @@
  */
 #include "kmm_test.h"
 
-static unsigned long free_now(void)
-{
-	kmm_drain_all_pages(NULL);
-	return kmm_nr_free_pages();
-}
-
 static void test_exact(void)
 {
-	unsigned long before = free_now();
+	unsigned long before = nr_free();
 	char *p, *q;
 	int i, ok_pages = 1;
 
 	diag("five pages and one byte: six pages of an order-3 block");
 	p = alloc_pages_exact(5 * PAGE_SIZE + 1, GFP_KERNEL);
 	ok(p != NULL, "allocated");
-	is_int(before - free_now(), 6, "exactly six pages left the free lists");
+	is_int(before - nr_free(), 6, "exactly six pages left the free lists");
 	for (i = 0; i < 6; i++) {
 		struct page *page = virt_to_page(p + i * PAGE_SIZE);
 
@@ -38,20 +32,20 @@ static void test_exact(void)
 	memset(p, 0x5a, 5 * PAGE_SIZE + 1);
 	is_int(kmm_zone_validate(NULL), 0, "the zones validate");
 	free_pages_exact(p, 5 * PAGE_SIZE + 1);
-	is_int(free_now(), before, "free_pages_exact: every page back");
+	is_int(nr_free(), before, "free_pages_exact: every page back");
 	is_int(kmm_zone_validate(NULL), 0, "... and the zones validate");
 
 	diag("one page, a power of two, a page of one byte");
 	p = alloc_pages_exact(PAGE_SIZE, GFP_KERNEL);
 	q = alloc_pages_exact(4 * PAGE_SIZE, GFP_KERNEL | __GFP_ZERO);
 	ok(p && q && !q[4 * PAGE_SIZE - 1] && !q[0], "one page; four zeroed pages");
-	is_int(before - free_now(), 5, "five pages in use");
+	is_int(before - nr_free(), 5, "five pages in use");
 	free_pages_exact(p, PAGE_SIZE);
 	free_pages_exact(q, 4 * PAGE_SIZE);
 	p = alloc_pages_exact(1, GFP_KERNEL);
-	is_int(before - free_now(), 1, "one byte: one page");
+	is_int(before - nr_free(), 1, "one byte: one page");
 	free_pages_exact(p, 1);
-	is_int(free_now(), before, "every page back");
+	is_int(nr_free(), before, "every page back");
 
 	diag("node, flags, and sizes no block holds");
 	p = alloc_pages_exact_nid(1, 3 * PAGE_SIZE, GFP_KERNEL | __GFP_THISNODE);
@@ -65,7 +59,7 @@ static void test_exact(void)
 	ok(!alloc_pages_exact((PAGE_SIZE << MAX_PAGE_ORDER) + 1, GFP_KERNEL | __GFP_NOWARN),
 	   "more than the largest block: NULL");
 	ok(!alloc_pages_exact(0, GFP_KERNEL | __GFP_NOWARN), "zero bytes: NULL (no such order)");
-	is_int(free_now(), before, "nothing leaked");
+	is_int(nr_free(), before, "nothing leaked");
 	is_int(kmm_zone_validate(NULL), 0, "the zones validate");
 }
 

@@ -2,7 +2,7 @@
 /*
  * Helpers shared by the SLUB tests: pinning the thread to a CPU (so that
  * its frees and allocations meet on one CPU's freelist and sheaves),
- * shrinking every cache to its boot state, counting free pages.  Include
+ * shrinking every cache to its boot state, validating every cache.  Include
  * after defining _GNU_SOURCE.
  */
 #ifndef KMM_TESTS_MM_SLAB_TEST_H
@@ -38,10 +38,19 @@ static inline void unpin(void)
 	sched_setaffinity(0, sizeof(set), &set);
 }
 
-static inline unsigned long nr_free(void)
+/* kmem_cache_validate() on every cache (only the debug ones: debug_only);
+ * the errors reported. */
+static inline int validate_caches(bool debug_only)
 {
-	kmm_drain_all_pages(NULL);
-	return kmm_nr_free_pages();
+	struct kmem_cache *s;
+	int errors = 0;
+
+	pthread_mutex_lock(&kmm_slab_mutex);
+	list_for_each_entry(s, &kmm_slab_caches, list)
+		if (!debug_only || (s->flags & SLAB_DEBUG_FLAGS))
+			errors += kmem_cache_validate(s);
+	pthread_mutex_unlock(&kmm_slab_mutex);
+	return errors;
 }
 
 /* The slab allocator comes up at its first use: bring it up, then shrink

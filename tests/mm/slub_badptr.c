@@ -25,26 +25,11 @@ struct live {
 	unsigned char pattern;
 };
 
-static uint64_t rng = 0x2545f4914f6cdd1dULL;
+static unsigned long long rng = 0x2545f4914f6cdd1dULL;
 
 static uint64_t rnd(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
-static int validate_all(void)
-{
-	struct kmem_cache *s;
-	int errors = 0;
-
-	pthread_mutex_lock(&kmm_slab_mutex);
-	list_for_each_entry(s, &kmm_slab_caches, list)
-		errors += kmem_cache_validate(s);
-	pthread_mutex_unlock(&kmm_slab_mutex);
-	return errors;
+	return test_rand(&rng);
 }
 
 static void run(const char *cmdline)
@@ -140,7 +125,7 @@ static void run(const char *cmdline)
 	ok(!kmm_memchr_inv(large, 0x77, 5 * PAGE_SIZE), "the large kmalloc too");
 	for (i = 0; i < 8; i++)
 		ok(page_count(pages[i]) == 1, "page %d: still one reference", i);
-	is_int(validate_all(), 0, "every cache validates");
+	is_int(validate_caches(false), 0, "every cache validates");
 	/* A live object freed by mistake would be handed out again now. */
 	{
 		static void *fresh[2][NR_LIVE];
@@ -175,7 +160,7 @@ static void run(const char *cmdline)
 	is_int(kmem_cache_shrink(c200), 0, "... and tbad200");
 	kmem_cache_destroy(c96);
 	kmem_cache_destroy(c200);
-	is_int(validate_all(), 0, "every cache validates");
+	is_int(validate_caches(false), 0, "every cache validates");
 	shrink_all();
 	is_int(nr_free(), before, "every page is back");
 	is_int(kmm_zone_validate(NULL), 0, "the zones validate");

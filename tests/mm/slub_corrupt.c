@@ -21,14 +21,11 @@
 #define NR_ROUNDS	300
 #define OBJ_SIZE	100
 
-static uint64_t rng = 0x853c49e6748fea9bULL;
+static unsigned long long rng = 0x853c49e6748fea9bULL;
 
 static uint64_t rnd(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
+	return test_rand(&rng);
 }
 
 static void *objs[NR_OBJS];

@@ -146,27 +146,13 @@ static void *worker(void *arg)
 
 static atomic_int stop_validating;
 
-/* kmem_cache_validate() on every cache; returns the errors. */
-static int validate_all(bool debug_only)
-{
-	struct kmem_cache *s;
-	int errors = 0;
-
-	pthread_mutex_lock(&kmm_slab_mutex);
-	list_for_each_entry(s, &kmm_slab_caches, list)
-		if (!debug_only || (s->flags & SLAB_DEBUG_FLAGS))
-			errors += kmem_cache_validate(s);
-	pthread_mutex_unlock(&kmm_slab_mutex);
-	return errors;
-}
-
 /* Validation while the workers run (debug caches are under list_lock). */
 static void *validator(void *arg)
 {
 	atomic_long *errors = arg;
 
 	while (!atomic_load(&stop_validating))
-		atomic_fetch_add(errors, validate_all(true));
+		atomic_fetch_add(errors, validate_caches(true));
 	return NULL;
 }
 
@@ -236,7 +222,7 @@ static void run(const char *cmdline)
 			   round, atomic_load(&shrinks));
 		for (i = 0; i < NR_THREADS; i++)
 			drain_box(i);
-		is_int(validate_all(false), 0, "round %d: validation of every cache: nothing", round);
+		is_int(validate_caches(false), 0, "round %d: validation of every cache: nothing", round);
 		is_int(atomic_load(&bad_stamps), 0, "round %d: no object was handed out twice", round);
 		is_int(atomic_load(&alloc_failures), 0, "round %d: no allocation failed", round);
 		kmm_dmesg_clear();
