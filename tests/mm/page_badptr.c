@@ -22,11 +22,6 @@
 
 static unsigned long long rng = 0x9e3779b97f4a7c15ULL;
 
-static uint64_t rnd(void)
-{
-	return test_rand(&rng);
-}
-
 struct block {
 	struct page *page;
 	unsigned int order;
@@ -48,7 +43,7 @@ static void run(const char *cmdline)
 	for (i = 0; i < NR_LIVE; i++) {
 		struct block *b = &live[i];
 
-		b->order = (unsigned int)(rnd() % 5);
+		b->order = (unsigned int)(test_rand(&rng) % 5);
 		b->comp = b->order && (i & 1);
 		b->pattern = (unsigned char)(i * 5 + 3);
 		b->page = alloc_pages(GFP_KERNEL | (b->comp ? __GFP_COMP : 0), b->order);
@@ -60,7 +55,7 @@ static void run(const char *cmdline)
 		__free_pages(freed[i], 0);	/* on a pcp list or in the buddy lists now */
 
 	for (i = 0; i < NR_BAD; i++) {
-		uint64_t r = rnd();
+		uint64_t r = test_rand(&rng);
 		struct block *b = &live[r % NR_LIVE];
 		int kind = (int)((r >> 32) % 6);
 

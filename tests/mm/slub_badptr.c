@@ -27,11 +27,6 @@ struct live {
 
 static unsigned long long rng = 0x2545f4914f6cdd1dULL;
 
-static uint64_t rnd(void)
-{
-	return test_rand(&rng);
-}
-
 static void run(const char *cmdline)
 {
 	static struct live live[NR_LIVE];
@@ -55,7 +50,7 @@ static void run(const char *cmdline)
 		l->pattern = (unsigned char)(i * 7 + 1);
 		switch (i % 3) {
 		case 0:
-			l->size = 8 + rnd() % 1000;
+			l->size = 8 + test_rand(&rng) % 1000;
 			l->p = kmalloc(l->size, GFP_KERNEL);
 			l->cache = NULL;
 			break;
@@ -78,7 +73,7 @@ static void run(const char *cmdline)
 	memset(large, 0x77, 5 * PAGE_SIZE);
 
 	for (i = 0; i < NR_BAD; i++) {
-		uint64_t r = rnd();
+		uint64_t r = test_rand(&rng);
 		struct live *l = &live[r % NR_LIVE];
 		unsigned char *bad;
 		int kind = (int)((r >> 32) % 4);

@@ -23,11 +23,6 @@
 
 static unsigned long long rng = 0x853c49e6748fea9bULL;
 
-static uint64_t rnd(void)
-{
-	return test_rand(&rng);
-}
-
 static void *objs[NR_OBJS];
 static unsigned char pattern[NR_OBJS];
 
@@ -55,10 +50,10 @@ static bool on_freelist_now(struct kmem_cache *s, struct page *slab, void *objec
 /* A byte of slab that no allocated object owns; false: none found this try. */
 static bool pick_byte(struct kmem_cache *s, unsigned char **where)
 {
-	struct page *slab = virt_to_slab(objs[rnd() % NR_OBJS]);
+	struct page *slab = virt_to_slab(objs[test_rand(&rng) % NR_OBJS]);
 	unsigned int objects = slab_counters(slab).objects, i, within, x;
 	unsigned long len = PAGE_SIZE << slab_order(slab);
-	unsigned long off = rnd() % len;
+	unsigned long off = test_rand(&rng) % len;
 	unsigned char *object;
 
 	/* A slab isolated after its freelist was corrupted is out of use, and out of validation's way. */
@@ -115,7 +110,7 @@ int main(void)
 		while (!pick_byte(s, &where))
 			;
 		old = *where;
-		*where = (unsigned char)(old ^ (1 + rnd() % 255));
+		*where = (unsigned char)(old ^ (1 + test_rand(&rng) % 255));
 		kmm_dmesg_clear();
 		errors = kmem_cache_validate(s);
 		reported += errors > 0;
