@@ -243,6 +243,8 @@ void kmm_flush_all_sheaves(struct kmem_cache *s);
 /* kmem_cache_alloc_bulk() / kmem_cache_free_bulk() on the sheaves: how
  * many objects were taken into p / given from p (slub_sheaf.c). */
 unsigned int kmm_sheaf_alloc_bulk(struct kmem_cache *s, unsigned int size, void **p);
+/* An object of node from the sheaves, if this CPU is on node and has one on top. */
+void *kmm_sheaf_alloc_node(struct kmem_cache *s, int node);
 unsigned int kmm_sheaf_free_bulk(struct kmem_cache *s, unsigned int size, void **p);
 /* A detached freelist head..tail of cnt objects of slab back to it, as one
  * free (do_slab_free); not for debug caches (slub.c). */
@@ -286,6 +288,7 @@ void kmm_debug_slab_free(struct kmem_cache *s, struct page *slab, void *object,
 			 unsigned long addr);
 /* free_slab() for a slab already off every list and uncounted. */
 void kmm_discard_slab_pages(struct kmem_cache *s, struct page *slab);
+void kmm_slab_out_of_memory(struct kmem_cache *s, gfp_t gfpflags, int nid);
 /* discard_slab(): the node's slab count down, then kmm_discard_slab_pages(). */
 void kmm_discard_slab(struct kmem_cache *s, struct page *slab);
 void kmm_debug_setup_slab(struct kmem_cache *s, struct page *slab);

@@ -346,36 +346,6 @@ static inline bool node_match(struct page *slab, int node)
 
 /* ---- allocation ---------------------------------------------------------- */
 
-static DEFINE_RATELIMIT_STATE(slub_oom_rs, DEFAULT_RATELIMIT_INTERVAL, DEFAULT_RATELIMIT_BURST);
-
-static void slab_out_of_memory(struct kmem_cache *s, gfp_t gfpflags, int nid)
-{
-	unsigned long flags;
-	char buf[128];
-	int node;
-
-	if ((gfpflags & __GFP_NOWARN) || !__ratelimit(&slub_oom_rs))
-		return;
-	kmm_report_lock();
-	pr_warn("SLUB: Unable to allocate memory on node %d, gfp=%#x(%s)\n", nid, gfpflags,
-		kmm_format_gfp(buf, sizeof(buf), gfpflags));
-	pr_warn("  cache: %s, object size: %u, buffer size: %u, default order: %u, min order: %u\n",
-		s->name, s->object_size, s->size, oo_order(s->oo), oo_order(s->min));
-	for_each_online_node(node) {
-		struct kmem_cache_node *n = get_node(s, node);
-		unsigned long nr_free = 0;
-		struct page *slab;
-
-		spin_lock_irqsave(&n->list_lock, flags);
-		list_for_each_entry(slab, &n->partial, slab_list)
-			nr_free += slab_counters(slab).objects - slab_counters(slab).inuse;
-		spin_unlock_irqrestore(&n->list_lock, flags);
-		pr_warn("  node %d: slabs: %ld, objs: %ld, free: %lu\n", node,
-			atomic_long_read(&n->nr_slabs), atomic_long_read(&n->total_objects), nr_free);
-	}
-	kmm_report_unlock();
-}
-
 /*
  * The slow path (___slab_alloc): the CPU freelist is empty, or the CPU
  * slab is not on the node asked for (which deactivates it, as the
@@ -459,7 +429,7 @@ new_slab:
 		goto relock;
 	}
 	if (unlikely(!slab)) {
-		slab_out_of_memory(s, gfpflags, node == NUMA_NO_NODE ? kmm_numa_node_id() : node);
+		kmm_slab_out_of_memory(s, gfpflags, node == NUMA_NO_NODE ? kmm_numa_node_id() : node);
 		return NULL;
 	}
 	{
@@ -607,8 +577,8 @@ void *kmm_slab_alloc_size(struct kmem_cache *s, gfp_t gfp, unsigned long addr, s
 /*
  * An allocation on node (kmem_cache_alloc_node(), kmalloc_node()): a node
  * without memory for s reads as NUMA_NO_NODE (the kernel's slab_nodes
- * test); a given node takes the CPU slab paths, past the sheaves, whose
- * objects may be of any node.
+ * test).  A given node takes the sheaves only when it is this CPU's and
+ * the object on top is of it (6.18), else the CPU slab paths.
  */
 void *kmm_slab_alloc_node(struct kmem_cache *s, gfp_t gfp, int node, unsigned long addr,
 			  size_t orig_size)
@@ -620,6 +590,15 @@ void *kmm_slab_alloc_node(struct kmem_cache *s, gfp_t gfp, int node, unsigned lo
 		return kmm_debug_slab_alloc(s, gfp, addr, (unsigned int)orig_size, node);
 	if (node == NUMA_NO_NODE)
 		return slab_alloc_sheaf(s, gfp, addr);
+	if (s->cpu_sheaves) {
+		void *object = kmm_sheaf_alloc_node(s, node);
+
+		if (object) {
+			if (unlikely(gfp & __GFP_ZERO))
+				memset(object, 0, s->object_size);
+			return object;
+		}
+	}
 	return slab_alloc_node(s, gfp, addr, node);
 }
 

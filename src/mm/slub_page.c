@@ -122,3 +122,34 @@ void kmm_discard_slab(struct kmem_cache *s, struct page *slab)
 	dec_slabs_node(s, slab_nid(slab), slab_counters(slab).objects);
 	free_slab(s, slab);
 }
+
+static DEFINE_RATELIMIT_STATE(slub_oom_rs, DEFAULT_RATELIMIT_INTERVAL, DEFAULT_RATELIMIT_BURST);
+
+/* slab_out_of_memory(): the "SLUB: Unable to allocate memory" report. */
+void kmm_slab_out_of_memory(struct kmem_cache *s, gfp_t gfpflags, int nid)
+{
+	unsigned long flags;
+	char buf[128];
+	int node;
+
+	if ((gfpflags & __GFP_NOWARN) || !__ratelimit(&slub_oom_rs))
+		return;
+	kmm_report_lock();
+	pr_warn("SLUB: Unable to allocate memory on node %d, gfp=%#x(%s)\n", nid, gfpflags,
+		kmm_format_gfp(buf, sizeof(buf), gfpflags));
+	pr_warn("  cache: %s, object size: %u, buffer size: %u, default order: %u, min order: %u\n",
+		s->name, s->object_size, s->size, oo_order(s->oo), oo_order(s->min));
+	for_each_online_node(node) {
+		struct kmem_cache_node *n = get_node(s, node);
+		unsigned long nr_free = 0;
+		struct page *slab;
+
+		spin_lock_irqsave(&n->list_lock, flags);
+		list_for_each_entry(slab, &n->partial, slab_list)
+			nr_free += slab_counters(slab).objects - slab_counters(slab).inuse;
+		spin_unlock_irqrestore(&n->list_lock, flags);
+		pr_warn("  node %d: slabs: %ld, objs: %ld, free: %lu\n", node,
+			atomic_long_read(&n->nr_slabs), atomic_long_read(&n->total_objects), nr_free);
+	}
+	kmm_report_unlock();
+}

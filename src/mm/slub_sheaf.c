@@ -584,6 +584,33 @@ void kmm_sheaf_free_slow(struct kmem_cache *s, void *object, unsigned long addr)
 }
 
 /*
+ * An allocation on node from this CPU's sheaves (6.18's alloc_from_pcs()
+ * with a node requested): only for the CPU's own node, and only when the
+ * object on top of main (else of the spare) is of that node; NULL
+ * otherwise, and the caller takes the CPU slab paths.
+ */
+void *kmm_sheaf_alloc_node(struct kmem_cache *s, int node)
+{
+	struct slub_percpu_sheaves *pcs;
+	struct slab_sheaf *m;
+	void *object = NULL;
+	unsigned int cpu;
+	unsigned long flags;
+
+	cpu = sheaf_cpu(s);
+	if (node != kmm_cpu_to_node_map[cpu])
+		return NULL;
+	pcs = pcs_lock(s, cpu, &flags);
+	m = pcs->main;
+	if (!m->size && pcs->spare)
+		m = pcs->spare;
+	if (m->size && slab_nid(virt_to_slab(m->objects[m->size - 1])) == node)
+		object = m->objects[--m->size];
+	pcs_unlock(pcs, flags);
+	return object;
+}
+
+/*
  * kmem_cache_alloc_bulk()'s objects from this CPU's sheaves (6.18's
  * alloc_from_pcs_bulk()): the last objects of main, then of the spare,
  * then of a full sheaf the barn gives for the empty main; no refill from

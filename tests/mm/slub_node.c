@@ -56,6 +56,27 @@ static void test_cache(slab_flags_t flags, const char *what)
 	kmem_cache_free(s, x);
 	kmem_cache_free(s, y);
 	ok(!kmem_cache_alloc_node(NULL, GFP_KERNEL, 0), "no cache: NULL, not a crash");
+	if (s->cpu_sheaves) {
+		int local = kmm_cpu_to_node_map[0], other = !local;
+		void *z;
+
+		x = kmem_cache_alloc_node(s, GFP_KERNEL, local);
+		kmem_cache_free(s, x);
+		y = kmem_cache_alloc_node(s, GFP_KERNEL, local);
+		ok(y == x, "this CPU's node: the object freed last, from the sheaf (6.18)");
+		z = kmem_cache_alloc_node(s, GFP_KERNEL, other);
+		kmem_cache_free(s, z);		/* onto this CPU's sheaf, another node's object */
+		x = kmem_cache_alloc_node(s, GFP_KERNEL, local);
+		ok(x != z && slab_nid(virt_to_slab(x)) == local,
+		   "... but not when the object on top is another node's");
+		z = kmem_cache_alloc_node(s, GFP_KERNEL, other);
+		ok(slab_nid(virt_to_slab(z)) == other, "another node: past the sheaves, on that node");
+		kmem_cache_free(s, x);
+		kmem_cache_free(s, y);
+		kmem_cache_free(s, z);
+	} else {
+		skip(3, "no sheaves in a debug cache");
+	}
 	kmm_dmesg_clear();
 	is_int(kmem_cache_validate(s), 0, "the cache validates");
 	unlike(test_dmesg(), "BUG", "no report");
