@@ -6,8 +6,8 @@
  *   - An allocation of n objects is all or nothing: n, or 0 with nothing
  *     kept.  Objects come from this CPU's sheaves first (their last
  *     objects, then a full sheaf of the barn for an empty main), the rest
- *     from the CPU slab, one after the other; __GFP_ZERO clears them all
- *     at the end.  Debug caches allocate each object through the debug
+ *     from the CPU slab's freelist under one lock, loading new CPU slabs
+ *     as it runs dry; __GFP_ZERO clears them all at the end.  Debug caches allocate each object through the debug
  *     path, which checks and tracks it as a single allocation.
  *   - A free of n objects: given a cache with sheaves, the objects go onto
  *     this CPU's sheaves while there is room (main, the spare, an empty
@@ -134,16 +134,20 @@ KMM_API int kmm_kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t 
 		return 0;
 	if (s->cpu_sheaves)
 		i = kmm_sheaf_alloc_bulk(s, (unsigned int)size, p);
-	for (; i < size; i++) {
-		if (kmem_cache_debug(s))
+	if (!kmem_cache_debug(s)) {
+		/* The CPU freelist's objects under one lock, then the slow path's. */
+		i += kmm_slab_alloc_cpu_bulk(s, flags, caller, p + i, (unsigned int)(size - i));
+	} else {
+		for (; i < size; i++) {
 			p[i] = kmm_slab_alloc(s, flags & ~__GFP_ZERO, caller);
-		else
-			p[i] = kmm_slab_alloc_cpu(s, flags, caller);
-		if (unlikely(!p[i])) {
-			/* All or nothing: what was taken goes back to the slabs. */
-			kmm_slab_free_to_slabs(i, p, caller);
-			return 0;
+			if (unlikely(!p[i]))
+				break;
 		}
+	}
+	if (unlikely(i < size)) {
+		/* All or nothing: what was taken goes back to the slabs. */
+		kmm_slab_free_to_slabs(i, p, caller);
+		return 0;
 	}
 	if (flags & __GFP_ZERO)
 		for (i = 0; i < size; i++)
