@@ -724,6 +724,16 @@ KMM_API struct page *kmm_alloc_pages_node(int nid, gfp_t gfp_mask, unsigned int 
 	return kmm___alloc_pages(gfp_mask, order, nid, NULL);
 }
 
+/* A page of __alloc_pages_bulk() onto the list, or into entry nr of the array. */
+static inline void bulk_put(struct page *page, struct list_head *page_list,
+			    struct page **page_array, int nr)
+{
+	if (page_list)
+		list_add(&page->lru, page_list);
+	else
+		page_array[nr] = page;
+}
+
 /*
  * __alloc_pages_bulk() (Linux 6.12): up to nr_pages order-0 pages onto
  * page_list, or into the NULL entries of page_array (populated entries are
@@ -797,11 +807,7 @@ KMM_API unsigned long kmm___alloc_pages_bulk(gfp_t gfp, int preferred_nid,
 		}
 		nr_account++;
 		prep_new_page(page, 0, gfp);
-		if (page_list)
-			list_add(&page->lru, page_list);
-		else
-			page_array[nr_populated] = page;
-		nr_populated++;
+		bulk_put(page, page_list, page_array, nr_populated++);
 	}
 	WRITE_ONCE(pcp->events[PGALLOC], pcp->events[PGALLOC] + nr_account);
 	zone_statistics(pcp, ac.preferred_zoneref->zone, zone, nr_account, ac.cpu);
@@ -811,11 +817,7 @@ KMM_API unsigned long kmm___alloc_pages_bulk(gfp_t gfp, int preferred_nid,
 failed:
 	page = kmm___alloc_pages(gfp, 0, preferred_nid, nodemask);
 	if (page) {
-		if (page_list)
-			list_add(&page->lru, page_list);
-		else
-			page_array[nr_populated] = page;
-		nr_populated++;
+		bulk_put(page, page_list, page_array, nr_populated++);
 		nr_account++;
 	}
 	return (unsigned long)(page_list ? nr_account : nr_populated);

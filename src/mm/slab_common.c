@@ -308,17 +308,22 @@ static __always_inline bool object_pointer_ok(struct kmem_cache *s, struct page 
 }
 
 /*
- * A debug cache's object that passes kmm_slab_free_target()'s checks
- * (a slab object, of s, at an object start), found as the entry points
- * find one: the debug free takes it from there.  Anything else goes
- * through kmm_slab_free_target(), which reports it.
+ * The slow entries' quick ways for an object that the entry points' slab
+ * lookup found at offset in slab, a slab of s: without restartable
+ * sequences the sheaves' trylock, and for a debug cache the debug free
+ * directly.  false: nothing was done, take the general checks (and their
+ * reports, kmm_slab_free_target()).
  */
-static __always_inline bool debug_free_direct(struct kmem_cache *s, void *x, struct page **slabp)
+static __always_inline bool free_found_object(struct kmem_cache *s, struct page *slab,
+					      unsigned long offset, void *x, unsigned long caller)
 {
-	unsigned long offset;
-
-	return likely(slab_lookup(x, slabp, &offset)) && likely((*slabp)->slab_cache == s) &&
-	       likely(slab_debug_offset_ok(s, *slabp, offset));
+	if (s->fastpath == FASTPATH_TRYLOCK)
+		return likely(slab_offset_ok(s, slab, offset)) && likely(!kmm_sheaf_free_trylock(s, x));
+	if (unlikely(kmem_cache_debug(s)) && likely(slab_debug_offset_ok(s, slab, offset))) {
+		kmm_debug_slab_free(s, slab, x, caller);
+		return true;
+	}
+	return false;
 }
 
 static noinline void kmem_cache_free_slow(struct kmem_cache *s, void *x, unsigned long caller)
@@ -326,15 +331,9 @@ static noinline void kmem_cache_free_slow(struct kmem_cache *s, void *x, unsigne
 	unsigned long offset;
 	struct page *slab;
 
-	/* Without restartable sequences: the sheaves' trylock first. */
-	if (s->fastpath == FASTPATH_TRYLOCK && likely(slab_lookup(x, &slab, &offset)) &&
-	    likely(slab->slab_cache == s) && likely(slab_offset_ok(s, slab, offset)) &&
-	    likely(!kmm_sheaf_free_trylock(s, x)))
+	if (likely(slab_lookup(x, &slab, &offset)) && likely(slab->slab_cache == s) &&
+	    free_found_object(s, slab, offset, x, caller))
 		return;
-	if (unlikely(kmem_cache_debug(s)) && debug_free_direct(s, x, &slab)) {
-		kmm_debug_slab_free(s, slab, x, caller);
-		return;
-	}
 	s = kmm_slab_free_target(s, x, &slab);
 	if (s)
 		kmm_slab_free(s, slab, x, caller);
@@ -429,16 +428,18 @@ static inline int fls_long(unsigned long x)
 	return x ? 64 - __builtin_clzl(x) : 0;
 }
 
+/* The kmalloc class of size (1..KMALLOC_MAX_CACHE_SIZE): kmalloc_info's index. */
+static __always_inline unsigned int kmalloc_index(size_t size)
+{
+	if (size <= 192)
+		return kmalloc_size_index[(size - 1) / 8];
+	return (unsigned int)fls_long(size - 1);
+}
+
 static __always_inline struct kmem_cache *kmalloc_slab(size_t size, gfp_t flags)
 {
-	unsigned int index;
-
-	if (size <= 192)
-		index = kmalloc_size_index[(size - 1) / 8];
-	else
-		index = (unsigned int)fls_long(size - 1);
 	return __atomic_load_n(&kmalloc_caches[(flags & __GFP_RECLAIMABLE) ? KMALLOC_RECLAIM :
-					       KMALLOC_NORMAL][index], __ATOMIC_ACQUIRE);
+					       KMALLOC_NORMAL][kmalloc_index(size)], __ATOMIC_ACQUIRE);
 }
 
 static inline unsigned int get_order(size_t size)
@@ -575,18 +576,9 @@ KMM_API void *kmm_kmalloc(size_t size, gfp_t flags)
 /* What kmalloc(size) really gives: its size class, or whole pages above them. */
 KMM_API size_t kmm_kmalloc_size_roundup(size_t size)
 {
-	if (size && size <= KMALLOC_MAX_CACHE_SIZE) {
-		struct kmem_cache *s = kmalloc_slab(size, GFP_KERNEL);
-
-		if (s)
-			return s->object_size;
-		/* Before the slab allocator is up: the class by arithmetic. */
-		if (size <= 96 && size > 64)
-			return 96;
-		if (size <= 192 && size > 128)
-			return 192;
-		return size <= KMALLOC_MIN_SIZE ? KMALLOC_MIN_SIZE : 1UL << fls_long(size - 1);
-	}
+	/* The class's size, also before the kmalloc caches exist. */
+	if (size && size <= KMALLOC_MAX_CACHE_SIZE)
+		return kmalloc_info[kmalloc_index(size)].size;
 	/* Above the classes, kmalloc_large() takes whole pages. */
 	if (size && size <= KMALLOC_MAX_SIZE)
 		return PAGE_SIZE << get_order(size);
@@ -666,18 +658,9 @@ static noinline void kfree_slow(const void *object, unsigned long caller)
 	struct kmem_cache *s;
 	struct page *slab;
 
-	/* Without restartable sequences: the sheaves' trylock first. */
-	if (likely(slab_lookup(object, &slab, &offset))) {
-		s = slab->slab_cache;
-		if (s->fastpath == FASTPATH_TRYLOCK && likely(slab_offset_ok(s, slab, offset)) &&
-		    likely(!kmm_sheaf_free_trylock(s, (void *)object)))
-			return;
-		if (unlikely(kmem_cache_debug(s)) &&
-		    likely(slab_debug_offset_ok(s, slab, offset))) {
-			kmm_debug_slab_free(s, slab, (void *)object, caller);
-			return;
-		}
-	}
+	if (likely(slab_lookup(object, &slab, &offset)) &&
+	    free_found_object(slab->slab_cache, slab, offset, (void *)object, caller))
+		return;
 	s = kmm_slab_free_target(NULL, (void *)object, &slab);
 	if (s)
 		kmm_slab_free(s, slab, (void *)object, caller);

@@ -298,6 +298,18 @@ static bool sheaf_push(struct slab_sheaf *m, void *object)
 	return true;
 }
 
+/* What the sequences pop from: main, else (main empty) the spare; no exchange. */
+static inline struct slab_sheaf *sheaf_to_pop(struct slub_percpu_sheaves *pcs)
+{
+	return !pcs->main->size && pcs->spare ? pcs->spare : pcs->main;
+}
+
+/* What the sequences push onto: main, else (main full) the spare. */
+static inline struct slab_sheaf *sheaf_to_push(struct slub_percpu_sheaves *pcs)
+{
+	return pcs->main->size == pcs->main->capacity && pcs->spare ? pcs->spare : pcs->main;
+}
+
 /*
  * The fast paths without restartable sequences (kmm.rseq=off, TSan, fewer
  * nr_cpus= than CPUs): this CPU's pcs->lock by a trylock, with interrupts
@@ -354,9 +366,7 @@ static __always_inline void *sheaf_alloc_trylock(struct kmem_cache *s, const boo
 
 	if (!pcs_trylock_local(pcs, &flags, hooks))
 		return NULL;
-	m = pcs->main;
-	if (!m->size && pcs->spare)
-		m = pcs->spare;
+	m = sheaf_to_pop(pcs);
 	if (m->size)
 		object = m->objects[--m->size];
 	pcs_unlock_local(pcs, flags, hooks);
@@ -385,9 +395,7 @@ static __always_inline int sheaf_free_trylock(struct kmem_cache *s, void *object
 
 	if (!pcs_trylock_local(pcs, &flags, hooks))
 		return 1;
-	m = pcs->main;
-	if (m->size == m->capacity && pcs->spare)
-		m = pcs->spare;
+	m = sheaf_to_push(pcs);
 	if (m->size < m->capacity)
 		ret = sheaf_push(m, object) ? 0 : 2;
 	pcs_unlock_local(pcs, flags, hooks);
@@ -404,6 +412,48 @@ int kmm_sheaf_free_trylock(struct kmem_cache *s, void *object)
 	if (unlikely(READ_ONCE(kmm_lockdep_hooks_active)))
 		return sheaf_free_trylock_hooked(s, object);
 	return sheaf_free_trylock(s, object, false);
+}
+
+/*
+ * An empty main gets objects (pcs locked): exchanged with a spare that has
+ * some, else given to the barn for a full sheaf.  false: neither had any.
+ */
+static bool main_gets_objects(struct kmem_cache *s, struct slub_percpu_sheaves *pcs,
+			      unsigned int cpu)
+{
+	struct slab_sheaf *m = pcs->main, *full;
+
+	if (pcs->spare && pcs->spare->size) {
+		pcs->main = pcs->spare;
+		pcs->spare = m;
+		return true;
+	}
+	full = barn_replace_empty_sheaf(get_barn(s, cpu), m);
+	if (full)
+		pcs->main = full;
+	return full != NULL;
+}
+
+/*
+ * A full main gets room (pcs locked): exchanged with a spare that has
+ * some, else given to the barn for an empty sheaf.  false: neither had
+ * any; *too_many when the barn holds its maximum of full sheaves.
+ */
+static bool main_gets_room(struct kmem_cache *s, struct slub_percpu_sheaves *pcs,
+			   unsigned int cpu, bool *too_many)
+{
+	struct slab_sheaf *m = pcs->main, *empty;
+
+	*too_many = false;
+	if (pcs->spare && pcs->spare->size < pcs->spare->capacity) {
+		pcs->main = pcs->spare;
+		pcs->spare = m;
+		return true;
+	}
+	empty = barn_replace_full_sheaf(get_barn(s, cpu), m, too_many);
+	if (empty)
+		pcs->main = empty;
+	return empty != NULL;
 }
 
 /*
@@ -436,32 +486,22 @@ void *kmm_sheaf_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long addr)
 {
 	struct slub_percpu_sheaves *pcs;
 	struct slab_sheaf *m, *empty = NULL;
-	struct node_barn *barn;
 	void *object = NULL;
 	unsigned int cpu, n, i;
 	unsigned long flags;
 
 	cpu = sheaf_cpu(s);
 	pcs = pcs_lock(s, cpu, &flags);
-	m = pcs->main;
-	if (!m->size && pcs->spare && pcs->spare->size) {
-		pcs->main = pcs->spare;
-		pcs->spare = m;
-		m = pcs->main;
-	}
-	if (!m->size) {
-		barn = get_barn(s, cpu);
-		m = barn_replace_empty_sheaf(barn, pcs->main);
-		if (m) {
-			pcs->main = m;
-		} else if (pcs->spare) {
+	if (!pcs->main->size && !main_gets_objects(s, pcs, cpu)) {
+		/* A sheaf to refill: the spare, or an empty one of the barn. */
+		if (pcs->spare) {
 			empty = pcs->spare;
 			pcs->spare = NULL;
 		} else {
-			empty = barn_get_empty_sheaf(barn);
+			empty = barn_get_empty_sheaf(get_barn(s, cpu));
 		}
-		m = pcs->main;
 	}
+	m = pcs->main;
 	if (m->size)
 		object = m->objects[--m->size];
 	pcs_unlock(pcs, flags);
@@ -524,7 +564,6 @@ void kmm_sheaf_free_slow(struct kmem_cache *s, void *object, unsigned long addr)
 {
 	struct slub_percpu_sheaves *pcs;
 	struct slab_sheaf *m, *to_flush = NULL;
-	struct node_barn *barn;
 	void *objects[MAX_SHEAF_CAPACITY];
 	unsigned int cpu, n = 0;
 	unsigned long flags;
@@ -534,26 +573,16 @@ void kmm_sheaf_free_slow(struct kmem_cache *s, void *object, unsigned long addr)
 	pcs = pcs_lock(s, cpu, &flags);
 	m = pcs->main;
 	if (m->size == m->capacity && m->objects[m->size - 1] != object) {
-		barn = get_barn(s, cpu);
 		if (!pcs->spare) {
-			struct slab_sheaf *empty = barn_get_empty_sheaf(barn);
+			struct slab_sheaf *empty = barn_get_empty_sheaf(get_barn(s, cpu));
 
 			if (empty) {
 				pcs->spare = m;
 				pcs->main = empty;
 			}
-		} else if (pcs->spare->size < pcs->spare->capacity) {
-			pcs->main = pcs->spare;
-			pcs->spare = m;
-		} else {
-			struct slab_sheaf *empty = barn_replace_full_sheaf(barn, m, &too_many);
-
-			if (empty) {
-				pcs->main = empty;
-			} else if (too_many) {
-				to_flush = pcs->spare;
-				pcs->spare = NULL;
-			}
+		} else if (!main_gets_room(s, pcs, cpu, &too_many) && too_many) {
+			to_flush = pcs->spare;
+			pcs->spare = NULL;
 		}
 		m = pcs->main;
 		if (!to_flush && m->size == m->capacity) {
@@ -601,9 +630,7 @@ void *kmm_sheaf_alloc_node(struct kmem_cache *s, int node)
 	if (node != kmm_cpu_to_node_map[cpu])
 		return NULL;
 	pcs = pcs_lock(s, cpu, &flags);
-	m = pcs->main;
-	if (!m->size && pcs->spare)
-		m = pcs->spare;
+	m = sheaf_to_pop(pcs);
 	if (m->size && slab_nid(virt_to_slab(m->objects[m->size - 1])) == node)
 		object = m->objects[--m->size];
 	pcs_unlock(pcs, flags);
@@ -619,26 +646,14 @@ void *kmm_sheaf_alloc_node(struct kmem_cache *s, int node)
 unsigned int kmm_sheaf_alloc_bulk(struct kmem_cache *s, unsigned int size, void **p)
 {
 	struct slub_percpu_sheaves *pcs;
-	struct slab_sheaf *m, *full;
+	struct slab_sheaf *m;
 	unsigned int cpu, got = 0;
 	unsigned long flags;
 
 	cpu = sheaf_cpu(s);
 	pcs = pcs_lock(s, cpu, &flags);
-	while (got < size) {
+	while (got < size && (pcs->main->size || main_gets_objects(s, pcs, cpu))) {
 		m = pcs->main;
-		if (!m->size) {
-			if (pcs->spare && pcs->spare->size) {
-				pcs->main = pcs->spare;
-				pcs->spare = m;
-				continue;
-			}
-			full = barn_replace_empty_sheaf(get_barn(s, cpu), m);
-			if (!full)
-				break;
-			pcs->main = full;
-			continue;
-		}
 		while (got < size && m->size)
 			p[got++] = m->objects[--m->size];
 	}
@@ -656,7 +671,7 @@ unsigned int kmm_sheaf_alloc_bulk(struct kmem_cache *s, unsigned int size, void 
 unsigned int kmm_sheaf_free_bulk(struct kmem_cache *s, unsigned int size, void **p)
 {
 	struct slub_percpu_sheaves *pcs;
-	struct slab_sheaf *m, *empty;
+	struct slab_sheaf *m;
 	unsigned int cpu, done = 0;
 	unsigned long flags;
 	bool too_many, room = true;
@@ -669,17 +684,9 @@ unsigned int kmm_sheaf_free_bulk(struct kmem_cache *s, unsigned int size, void *
 		while (done < size && !dbl) {
 			m = pcs->main;
 			if (m->size == m->capacity) {
-				if (pcs->spare && pcs->spare->size < pcs->spare->capacity) {
-					pcs->main = pcs->spare;
-					pcs->spare = m;
-					continue;
-				}
-				empty = barn_replace_full_sheaf(get_barn(s, cpu), m, &too_many);
-				if (!empty) {
-					room = false;
+				room = main_gets_room(s, pcs, cpu, &too_many);
+				if (!room)
 					break;
-				}
-				pcs->main = empty;
 				continue;
 			}
 			if (!sheaf_push(m, p[done]))

@@ -21,6 +21,14 @@
 #include <string.h>
 #include <unistd.h>
 
+/* kmem_cache_destroy(s), which must report nothing. */
+static void destroy_quietly(struct kmem_cache *s)
+{
+	kmm_dmesg_clear();
+	kmem_cache_destroy(s);
+	unlike(test_dmesg(), "BUG", "destroyed without a report");
+}
+
 static unsigned int cpu_objects(struct kmem_cache *s, int cpu)
 {
 	struct slub_percpu_sheaves *pcs = &s->cpu_sheaves[cpu];
@@ -101,9 +109,7 @@ static void test_lifo_and_exchange(void)
 	is_int(kmem_cache_validate(s), 0, "validation: nothing");
 	is_int(kmem_cache_shrink(s), 0, "kmem_cache_shrink");
 	is_int(all_objects(s), 0, "... flushes the sheaves");
-	kmm_dmesg_clear();
-	kmem_cache_destroy(s);
-	unlike(test_dmesg(), "BUG", "destroyed without a report");
+	destroy_quietly(s);
 	shrink_all();
 	is_int(nr_free(), free_before, "every page is back");
 	unpin();
@@ -309,9 +315,7 @@ static void test_barn(void)
 	for (i = 0; i < 4 * (int)cap; i++)
 		kmem_cache_free(s, o[i]);
 	ok(barn->nr_full >= 1, "a full sheaf in the barn at destroy");
-	kmm_dmesg_clear();
-	kmem_cache_destroy(s);
-	unlike(test_dmesg(), "BUG", "destroyed without a report");
+	destroy_quietly(s);
 	shrink_all();
 	is_int(nr_free(), free_before, "every page is back");
 	unpin();
@@ -403,9 +407,7 @@ static void test_spare_in_sequence(void)
 	for (i = 2 * (int)cap + 1; i < 3 * (int)cap; i++)
 		kmem_cache_free(s, o[i]);
 	is_int(kmem_cache_shrink(s), 0, "every object back: the cache shrinks to nothing");
-	kmm_dmesg_clear();
-	kmem_cache_destroy(s);
-	unlike(test_dmesg(), "BUG", "destroyed without a report");
+	destroy_quietly(s);
 	unpin();
 }
 
