@@ -25,6 +25,30 @@ for i in kmm glibc mimalloc jemalloc tcmalloc; do
 done
 [ -x "$dir/slab_kmm" ] || { echo "run.sh: $dir/slab_kmm is missing" >&2; exit 1; }
 
+# The peers with their own heap debugging, measured beside kmm-FZPU in the
+# same rounds: tcmalloc-debug (libtcmalloc_minimal_debug), glibc-check
+# (glibc.malloc.check=3 through libc_malloc_debug.so.0, and poisoning by
+# glibc.malloc.perturb) and jemalloc-junk (MALLOC_CONF=junk:true).
+dbg=""
+[ -x "$dir/slab_tcmalloc-debug" ] && dbg="$dbg tcmalloc-debug"
+mdebug=""
+ma=$(${CC:-cc} -print-multiarch 2>/dev/null)
+for d in /lib/$ma /usr/lib/$ma /lib64 /usr/lib64 /lib /usr/lib; do
+	if [ -f "$d/libc_malloc_debug.so.0" ]; then mdebug="$d/libc_malloc_debug.so.0"; break; fi
+done
+[ -n "$mdebug" ] && [ -x "$dir/slab_glibc" ] && dbg="$dbg glibc-check"
+[ -x "$dir/slab_jemalloc" ] && dbg="$dbg jemalloc-junk"
+dbg_run() {
+	name=$1
+	shift
+	case $name in
+	tcmalloc-debug) "$dir/slab_tcmalloc-debug" --impl "$name" "$@" ;;
+	glibc-check) GLIBC_TUNABLES=glibc.malloc.check=3:glibc.malloc.perturb=165 \
+		LD_PRELOAD="$mdebug" "$dir/slab_glibc" --impl "$name" "$@" ;;
+	jemalloc-junk) MALLOC_CONF=junk:true "$dir/slab_jemalloc" --impl "$name" "$@" ;;
+	esac
+}
+
 r=1
 while [ "$r" -le "$rounds" ]; do
 	for i in $impls; do
@@ -35,6 +59,9 @@ while [ "$r" -le "$rounds" ]; do
 	# kmm with SLUB debugging, on the fixed-size pair and the working sets.
 	"$dir/slab_kmm" --impl kmm-FZPU --boot "slub_debug=FZPU" --reps 1 --scale "$scale" \
 		--only pair64,ws4k,ws64k >> "$raw"
+	for i in $dbg; do
+		dbg_run "$i" --reps 1 --scale "$scale" --only pair64,ws4k,ws64k >> "$raw"
+	done
 	r=$((r + 1))
 done
 
@@ -51,7 +78,7 @@ done
 		printf "  %-9s malloc resolves to %s\n", $2, $3 }' "$raw"
 } 
 
-awk -F'\t' -v impls="kmm$impls kmm-FZPU" '
+awk -F'\t' -v impls="kmm$impls kmm-FZPU" -v dbg="kmm-FZPU$dbg" '
 $1 == "R" {
 	k = $2 "/" $3 "t"
 	if (!(k in seen)) { seen[k] = 1; order[++nw] = k }
@@ -120,6 +147,37 @@ END {
 		if (nf[k, "kmm-FZPU"] && nf[k, "kmm"]) {
 			ratio = medf[k, "kmm-FZPU"] / medf[k, "kmm"]
 			printf "    at full machine speed: %.2f ns vs %.2f ns: %.2fx: %s\n", medf[k, "kmm-FZPU"], medf[k, "kmm"], ratio, ratio <= 5 ? "met" : "NOT met"
+		}
+	}
+	print_debug()
+}
+# Each debugging allocator against the same allocator without debugging,
+# from the same rounds: the median over all rounds and over the rounds at
+# full machine speed (when both had some).
+function print_debug(   nd, d, i, w, k, b, m, mb, f, fb) {
+	nd = split(dbg, d, " ")
+	base["kmm-FZPU"] = "kmm"; base["tcmalloc-debug"] = "tcmalloc"
+	base["glibc-check"] = "glibc"; base["jemalloc-junk"] = "jemalloc"
+	printf "\nDebugging allocators against themselves without debugging, in the same rounds:\n"
+	printf "  kmm-FZPU        slub_debug=FZPU: sanity checks, red zones, poisoning, the\n"
+	printf "                  allocating and the freeing stack of every object\n"
+	printf "  tcmalloc-debug  libtcmalloc_minimal_debug: guard words, fill on alloc and free,\n"
+	printf "                  freed blocks queued and checked for writes, the freeing stack\n"
+	printf "  glibc-check     glibc.malloc.check=3 (libc_malloc_debug.so) and\n"
+	printf "                  glibc.malloc.perturb=165: chunk checks, fill on alloc and free\n"
+	printf "  jemalloc-junk   MALLOC_CONF=junk:true: fill on alloc and free, no checks\n"
+	printf "%-12s %-15s %-9s %10s %10s %8s | %9s %s\n", "workload", "debugging", "base", "ns/op", "base", "ratio", "full", "(rounds)"
+	for (w = 1; w <= nw; w++) {
+		k = order[w]
+		if (k !~ /^(pair64|ws)/) continue
+		for (i = 1; i <= nd; i++) {
+			b = base[d[i]]
+			if (!((k, d[i]) in cnt) || !((k, b) in cnt)) continue
+			m = median1(k, d[i], 0); mb = median1(k, b, 0)
+			f = median1(k, d[i], 1); fb = median1(k, b, 1)
+			printf "%-12s %-15s %-9s %10.2f %10.2f %7.2fx |", k, d[i], b, m, mb, mb ? m / mb : 0
+			if (nf[k, d[i]] && nf[k, b]) printf " %8.2fx (%d/%d)\n", f / fb, nf[k, d[i]], nf[k, b]
+			else printf " %9s\n", "-"
 		}
 	}
 }

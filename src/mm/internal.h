@@ -228,8 +228,12 @@ void kmm_pcp_free_commit(struct zone *zone, struct per_cpu_pages *pcp, struct pa
 void kmm_pcp_free_tail(struct zone *zone, struct per_cpu_pages *pcp, int pindex, bool free_high);
 
 /* page_alloc.c */
-/* Turn the order-0 fast paths on (end of boot) or off (kmm_exit). */
+/* page_fast.c: turn the pcp fast paths on (end of boot) or off (kmm_exit). */
 void kmm_pcp_fast_setup(bool on);
+/* The general paths, for what the fast paths decline. */
+struct page *kmm_alloc_pages_general(gfp_t gfp_mask, unsigned int order, int preferred_nid,
+				     const unsigned long *nodemask);
+void kmm_free_pages_general(struct page *page, unsigned int order);
 void kmm_free_pagesets(void);
 static inline int kmm_order_to_pindex(int migratetype, int order)
 {

@@ -254,214 +254,6 @@ static void free_the_page(struct page *page, unsigned int order)
 		kmm_free_one_page(page_zone(page), page, page_to_pfn(page), order, FPI_NONE);
 }
 
-/* ---- the order-0 fast paths ------------------------------------------- */
-
-/*
- * The zone an order-0 request of the common kind (no zone or node
- * modifier, no nodemask) made on each CPU tries first: the first zone of
- * the CPU's node's fallback zonelist allowed for ZONE_NORMAL requests.
- * NULL (general path only) before boot, after kmm_exit, and for a CPU
- * whose first such zone is not managed or lies on another node.
- */
-static struct zone *pcp_fast_zone[MAX_NR_CPUS];
-
-void kmm_pcp_fast_setup(bool on)
-{
-	unsigned int cpu;
-
-	for (cpu = 0; cpu < MAX_NR_CPUS; cpu++) {
-		struct zone *zone = NULL;
-
-		if (on && cpu < kmm_nr_cpu_ids) {
-			int nid = kmm_cpu_to_node_map[cpu];
-			struct zoneref *z = kmm_first_zoneref[nid][ZONELIST_FALLBACK][ZONE_NORMAL];
-
-			if (z && managed_zone(z->zone) && z->zone->node == nid)
-				zone = z->zone;
-		}
-		WRITE_ONCE(pcp_fast_zone[cpu], zone);
-	}
-}
-
-/* gfp bits that change the zone, node or zonelist of a request. */
-#define GFP_FAST_REJECT	(__GFP_DMA | __GFP_HIGHMEM | __GFP_THISNODE)
-
-/*
- * get_page_from_freelist() for its most common case, straight-line: an
- * order-0 request whose preferred zone (that of the CPU's node) is above
- * its low watermark with room to spare, no option that needs the general
- * path (kmm_mm_debug_any), and a page on the pcp list that passes the
- * allocation checks.  The result is what the general path would have
- * returned, statistics included (the zone is the preferred zone and
- * local, so the allocation is a NUMA hit and local).  NULL: nothing has
- * changed, take the general path, which decides every other case.
- */
-/*
- * The fast paths come in two builds of one body: rseq (kmm_percpu_rseq)
- * and spin (spin_trylock of pcp->lock).  The rseq build is a leaf: it
- * calls nothing and leaves lockdep's annotation, __GFP_ZERO's memset and
- * a drain to the general path, so it needs no saved registers and no
- * stack frame; whatever it declines, the general path does in full.
- */
-static __always_inline struct per_cpu_pages *fast_pcp_lock(struct zone *zone, int cpu,
-							   const bool rseq)
-{
-	if (rseq)
-		return rseq_pcp_trylock(zone);
-	return pcp_trylock(zone, cpu);
-}
-
-static __always_inline void fast_pcp_unlock(struct per_cpu_pages *pcp, const bool rseq)
-{
-	if (rseq)
-		__atomic_store_n(&pcp->locked, 0, __ATOMIC_RELEASE);
-	else
-		pcp_unlock(pcp);
-}
-
-/* rseq: the fast paths' annotations are the general path's business. */
-static __always_inline bool fast_rseq_declines(void)
-{
-	return READ_ONCE(kmm_lockdep_hooks_active) != 0;
-}
-
-static __always_inline struct page *alloc_page_fast(gfp_t gfp_mask, int preferred_nid,
-						    const bool rseq)
-{
-	int mt = (int)((gfp_mask & GFP_MOVABLE_MASK) >> GFP_MOVABLE_SHIFT);
-	struct per_cpu_pages *pcp;
-	struct list_head *list;
-	struct zone *zone;
-	struct page *page;
-	unsigned long flags;
-	long usable;
-	int cpu;
-
-	if (unlikely((gfp_mask & (GFP_FAST_REJECT | (rseq ? __GFP_ZERO : 0))) ||
-		     mt == MIGRATE_PCPTYPES || kmm_mm_debug_any() || (rseq && fast_rseq_declines())))
-		return NULL;
-	if (rseq) {
-		/* Registered (rseq mode requires it): the CPU is a plain load. */
-		cpu = (int)((const volatile u32 *)((char *)__builtin_thread_pointer() +
-						   kmm_arch_rseq_offset))[1];
-		if (unlikely((unsigned int)cpu >= kmm_nr_cpu_ids))
-			return NULL;
-	} else {
-		cpu = kmm_this_cpu();
-	}
-	zone = READ_ONCE(pcp_fast_zone[cpu]);
-	if (unlikely(!zone))
-		return NULL;
-	if (unlikely((unsigned int)preferred_nid < (unsigned int)kmm_nr_online_nodes &&
-		     preferred_nid != zone->node))
-		return NULL;
-	/*
-	 * zone_watermark_fast() for order 0, no reserves: above the high
-	 * watermark, or, once the zone is known to be below it
-	 * (ZONE_BELOW_HIGH, which shrinks the pcp lists), above the low one.
-	 */
-	usable = (long)zone_page_state(zone, NR_FREE_PAGES) - (long)READ_ONCE(zone->nr_free_highatomic) -
-		 zone->lowmem_reserve[ZONE_NORMAL];
-	if (unlikely(test_bit(ZONE_BELOW_HIGH, &zone->flags) ||
-		     usable <= (long)wmark_pages(zone, WMARK_HIGH))) {
-		if (!test_bit(ZONE_BELOW_HIGH, &zone->flags))
-			set_bit(ZONE_BELOW_HIGH, &zone->flags);
-		if (usable <= (long)wmark_pages(zone, WMARK_LOW))
-			return NULL;
-	}
-
-	pcp = fast_pcp_lock(zone, cpu, rseq);
-	if (unlikely(!pcp))
-		return NULL;
-	list = &pcp->lists[mt];		/* kmm_order_to_pindex(mt, 0) */
-	page = list_first_entry(list, struct page, pcp_list);
-	if (unlikely(list_empty(list) || !new_page_is_clean(page))) {
-		/* Refill, or report the bad page: the general path's work. */
-		fast_pcp_unlock(pcp, rseq);
-		return NULL;
-	}
-	list_del(&page->pcp_list);
-	WRITE_ONCE(pcp->count, pcp->count - 1);
-	pcp->free_count >>= 1;
-	/* PGALLOC, NUMA_HIT and NUMA_LOCAL (pcp_event(), pcp_numa()). */
-	WRITE_ONCE(pcp->fast_allocs, pcp->fast_allocs + 1);
-	fast_pcp_unlock(pcp, rseq);
-
-	/* prep_new_page() for order 0 without debug options. */
-	flags = page->flags;
-	page->flags = (flags & ~((1UL << PG_reported) | (KMM_ORDER_MASK << KMM_ORDER_PGSHIFT))) |
-		      (1UL << KMM_ORDER_PGSHIFT);
-	set_page_private(page, 0);
-	set_page_count(page, 1);
-	if (!rseq && unlikely(gfp_mask & __GFP_ZERO) && !(flags & (1UL << PG_reported)))
-		memset(page_address(page), 0, PAGE_SIZE);
-	return page;
-}
-
-/*
- * __free_pages(page, 0) for its most common case: a valid, good order-0
- * page allocated as order 0, holding its only reference, no debug option,
- * a pageblock of a pcp type and the CPU's pcp free.  false: nothing has
- * changed, take the general path (which checks, reports and decides).
- */
-static noinline void free_page_fast_tail(struct page *page, struct per_cpu_pages *pcp, int mt,
-					 const bool rseq);
-
-static __always_inline bool free_page_fast(struct page *page, const bool rseq)
-{
-	uintptr_t off = (uintptr_t)page - (uintptr_t)kmm_mem_map;
-	const unsigned long mask = PAGE_FLAGS_CHECK_AT_FREE | (1UL << PG_head) |
-				   (KMM_ORDER_MASK << KMM_ORDER_PGSHIFT);
-	struct per_cpu_pages *pcp;
-	struct zone *zone;
-	unsigned long flags;
-	bool below_high;
-	int mt;
-
-	if (unlikely(kmm_mm_debug_any() || off >= kmm_max_pfn * sizeof(struct page) ||
-		     off % sizeof(struct page) || (rseq && fast_rseq_declines())))
-		return false;
-	flags = page->flags;
-	if (unlikely((flags & mask) != (1UL << KMM_ORDER_PGSHIFT) ||
-		     (READ_ONCE(page->compound_head) & 1) || page_ref_count(page) != 1 ||
-		     page->page_type != UINT32_MAX || page->mapping || page->memcg_data))
-		return false;
-	zone = page_zone(page);
-	mt = zone_pfnblock_migratetype(zone, off / sizeof(struct page));
-	if (unlikely(mt >= MIGRATE_PCPTYPES))
-		return false;
-	/*
-	 * What the locked section needs, computed before it: fewer values
-	 * live across the sequence, so the rseq build needs no saved
-	 * registers.  ZONE_BELOW_HIGH is read without a lock in the kernel
-	 * too; a change a moment earlier or later is the same race.
-	 */
-	flags &= ~(PAGE_FLAGS_CHECK_AT_PREP | (KMM_ORDER_MASK << KMM_ORDER_PGSHIFT));
-	below_high = test_bit(ZONE_BELOW_HIGH, &zone->flags);
-	pcp = fast_pcp_lock(zone, rseq ? 0 : kmm_this_cpu(), rseq);
-	if (unlikely(!pcp))
-		return false;
-	/* free_pages_prepare(): the count drops to zero, the flags are cleaned. */
-	set_page_count(page, 0);
-	page->flags = flags;
-	/* kmm_pcp_free_commit() for order 0 (no free_high). */
-	pcp_list_free(pcp, page, mt, 0);
-	if (unlikely(pcp->count >= pcp->high || below_high)) {
-		free_page_fast_tail(page, pcp, mt, rseq);
-		return true;
-	}
-	fast_pcp_unlock(pcp, rseq);
-	return true;
-}
-
-/* Over high, or the zone below its high watermark: drain, then unlock. */
-static noinline void free_page_fast_tail(struct page *page, struct per_cpu_pages *pcp, int mt,
-					 const bool rseq)
-{
-	kmm_pcp_free_tail(page_zone(page), pcp, mt, false);
-	fast_pcp_unlock(pcp, rseq);
-}
-
 /* ---- the allocator's entry points -------------------------------------- */
 
 static inline int gfp_migratetype(gfp_t gfp_flags)
@@ -656,9 +448,9 @@ static inline bool prepare_alloc_pages(gfp_t gfp_mask, unsigned int order, int p
 	return ac->preferred_zoneref != NULL;
 }
 
-/* The general path: every request the fast path did not serve. */
-static noinline struct page *alloc_pages_general(gfp_t gfp_mask, unsigned int order,
-						 int preferred_nid, const unsigned long *nodemask)
+/* The general path: every request the fast paths (page_fast.c) did not serve. */
+noinline struct page *kmm_alloc_pages_general(gfp_t gfp_mask, unsigned int order,
+					      int preferred_nid, const unsigned long *nodemask)
 {
 	struct alloc_context ac;
 	struct page *page;
@@ -677,51 +469,6 @@ static noinline struct page *alloc_pages_general(gfp_t gfp_mask, unsigned int or
 	if (likely(page))
 		return page;
 	return __alloc_pages_slowpath(gfp_mask, order, &ac);
-}
-
-/* The spin build of the fast path, out of line: nothing to inline it into. */
-static noinline struct page *alloc_pages_spin(gfp_t gfp_mask, unsigned int order,
-					      int preferred_nid, const unsigned long *nodemask)
-{
-	struct page *page = alloc_page_fast(gfp_mask, preferred_nid, false);
-
-	if (likely(page))
-		return page;
-	return alloc_pages_general(gfp_mask, order, preferred_nid, nodemask);
-}
-
-KMM_API struct page *kmm___alloc_pages(gfp_t gfp_mask, unsigned int order, int preferred_nid,
-				       const unsigned long *nodemask)
-{
-	if (likely(!order && !nodemask)) {
-		struct page *page;
-
-		if (unlikely(!kmm_percpu_rseq))
-			return alloc_pages_spin(gfp_mask, order, preferred_nid, nodemask);
-		page = alloc_page_fast(gfp_mask, preferred_nid, true);
-		if (likely(page))
-			return page;
-	}
-	return alloc_pages_general(gfp_mask, order, preferred_nid, nodemask);
-}
-
-KMM_API struct page *kmm_alloc_pages(gfp_t gfp_mask, unsigned int order)
-{
-	if (likely(!order)) {
-		struct page *page;
-
-		if (unlikely(!kmm_percpu_rseq))
-			return alloc_pages_spin(gfp_mask, order, -1, NULL);
-		page = alloc_page_fast(gfp_mask, -1, true);
-		if (likely(page))
-			return page;
-	}
-	return alloc_pages_general(gfp_mask, order, -1, NULL);
-}
-
-KMM_API struct page *kmm_alloc_pages_node(int nid, gfp_t gfp_mask, unsigned int order)
-{
-	return kmm___alloc_pages(gfp_mask, order, nid, NULL);
 }
 
 /* A page of __alloc_pages_bulk() onto the list, or into entry nr of the array. */
@@ -844,8 +591,8 @@ static bool page_ptr_valid(const struct page *page)
 	       (p - base) % sizeof(struct page) == 0;
 }
 
-/* The general path: every free the fast path did not take. */
-static noinline void free_pages_general(struct page *page, unsigned int order)
+/* The general path: every free the fast paths (page_fast.c) did not take. */
+noinline void kmm_free_pages_general(struct page *page, unsigned int order)
 {
 	bool head;
 	int recorded;
@@ -892,37 +639,6 @@ static noinline void free_pages_general(struct page *page, unsigned int order)
 			free_the_page(page + (1 << order), order);
 		kmm_set_alloc_order(page, 0);
 	}
-}
-
-static noinline void free_pages_spin(struct page *page, unsigned int order)
-{
-	if (likely(free_page_fast(page, false)))
-		return;
-	free_pages_general(page, order);
-}
-
-KMM_API void kmm___free_pages(struct page *page, unsigned int order)
-{
-	if (likely(!order)) {
-		if (unlikely(!kmm_percpu_rseq)) {
-			free_pages_spin(page, order);
-			return;
-		}
-		if (likely(free_page_fast(page, true)))
-			return;
-	}
-	free_pages_general(page, order);
-}
-
-KMM_API void kmm_free_pages(unsigned long addr, unsigned int order)
-{
-	if (!addr)
-		return;
-	if (unlikely(!kmm_mem_map || !virt_addr_valid((void *)addr) || addr & ~PAGE_MASK)) {
-		WARN(1, "free_pages: %p is not a page address kmm handed out\n", (void *)addr);
-		return;
-	}
-	kmm___free_pages(virt_to_page((void *)addr), order);
 }
 
 KMM_API void kmm_get_page(struct page *page)
