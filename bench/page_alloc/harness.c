@@ -13,7 +13,9 @@
  *          free them all in allocation order: more than the per-CPU lists
  *          hold, so kmm refills from and drains to the buddy lists.
  *
- * Method: each thread is pinned to its own CPU, sets up its pattern, runs
+ * Method: each thread is pinned to its own CPU (repetition r puts thread i
+ * on CPU (i + r) mod N, so one-thread runs take the CPUs in turn), sets up
+ * its pattern, runs
  * a warm-up (a quarter of the timed work), waits at a barrier, then runs
  * the timed loop between two clock_gettime(CLOCK_MONOTONIC) reads.  The
  * amount of work is calibrated once per (adapter, pattern, order) on one
@@ -362,9 +364,11 @@ static double best_probe;
 /*
  * Returns false if an allocation failed.  *probe: the slowest of the
  * threads' probes (the repetition ran at full speed only if all did).
+ * Thread i runs on CPU (i + rep) mod N: a one-thread run takes each CPU in
+ * turn, so that one vCPU's busy neighbour on the host does not decide it.
  */
-static bool run_once(struct run_cfg *cfg, int nthreads, double *ns_per_pair, double *mpairs,
-		     double *probe)
+static bool run_once(struct run_cfg *cfg, int nthreads, int rep, double *ns_per_pair,
+		     double *mpairs, double *probe)
 {
 	struct thread_arg t[nthreads];
 	uint64_t start = UINT64_MAX, end = 0;
@@ -376,7 +380,7 @@ static bool run_once(struct run_cfg *cfg, int nthreads, double *ns_per_pair, dou
 		cfg->a->quiesce();
 	pthread_barrier_init(&cfg->barrier, NULL, (unsigned int)nthreads);
 	for (i = 0; i < nthreads; i++) {
-		t[i] = (struct thread_arg){ .cfg = cfg, .id = i, .cpu = cpus[i % nr_cpus] };
+		t[i] = (struct thread_arg){ .cfg = cfg, .id = i, .cpu = cpus[(i + rep) % nr_cpus] };
 		if (pthread_create(&t[i].thread, NULL, bench_thread, &t[i])) {
 			fprintf(stderr, "bench: pthread_create failed\n");
 			exit(2);
@@ -572,7 +576,7 @@ static void measure(enum pattern pat, int oi, int nthreads_max)
 		for (ai = 0; ai < (int)NR_ALL_ADAPTERS; ai++)
 			for (ti = 0; ti < nt; ti++)
 				if (cfg[ai].units)
-					ok[ai][ti] &= run_once(&cfg[ai], ti ? nthreads_max : 1,
+					ok[ai][ti] &= run_once(&cfg[ai], ti ? nthreads_max : 1, r,
 							       &ns[ai][ti][r], &mp[ai][ti][r],
 							       &pr[ai][ti][r]);
 	for (ai = 0; ai < (int)NR_ALL_ADAPTERS; ai++) {

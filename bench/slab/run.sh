@@ -49,18 +49,25 @@ dbg_run() {
 	esac
 }
 
+# Round r starts its threads on CPU (r - 1) mod N: the one-thread figures
+# take the CPUs in turn, so that one vCPU whose host neighbour is busy does
+# not decide them.
+ncpu=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
 r=1
 while [ "$r" -le "$rounds" ]; do
+	first=$(( (r - 1) % ncpu ))
 	for i in $impls; do
 		only=pair64,ws4k,ws64k,xfree
 		[ "$r" = 1 ] && only="mem,$only"
-		"$dir/slab_$i" --impl "$i" --reps 1 --scale "$scale" --only "$only" >> "$raw"
+		"$dir/slab_$i" --impl "$i" --reps 1 --scale "$scale" --first-cpu "$first" \
+			--only "$only" >> "$raw"
 	done
 	# kmm with SLUB debugging, on the fixed-size pair and the working sets.
 	"$dir/slab_kmm" --impl kmm-FZPU --boot "slub_debug=FZPU" --reps 1 --scale "$scale" \
-		--only pair64,ws4k,ws64k >> "$raw"
+		--first-cpu "$first" --only pair64,ws4k,ws64k >> "$raw"
 	for i in $dbg; do
-		dbg_run "$i" --reps 1 --scale "$scale" --only pair64,ws4k,ws64k >> "$raw"
+		dbg_run "$i" --reps 1 --scale "$scale" --first-cpu "$first" \
+			--only pair64,ws4k,ws64k >> "$raw"
 	done
 	r=$((r + 1))
 done

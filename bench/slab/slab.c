@@ -13,7 +13,8 @@
  *   ws4k      4096 live objects of 8..512 bytes per thread; each op frees a
  *             random slot and allocates a new random size into it
  *   ws64k     the same with 65536 live objects
- *             (ws*: one thread, and one thread per CPU, pinned)
+ *             (ws*: one thread, and one thread per CPU, pinned: thread i
+ *             on the (i + --first-cpu)-th CPU, mod the number of CPUs)
  *   xfree     one thread allocates 8..512 bytes and passes the objects
  *             through a ring to a thread on another CPU that frees them
  *   mem       1M live objects of 8..512 bytes, each written in full:
@@ -161,7 +162,7 @@ static void die(const char *what)
 
 static const char *impl = "malloc";
 static const char *boot;
-static int reps = 7, nthreads;
+static int reps = 7, nthreads, first_cpu;
 static double scale = 1.0;
 static int cpus[256], ncpus;
 
@@ -170,7 +171,7 @@ static int pin(int i)
 	cpu_set_t set;
 
 	CPU_ZERO(&set);
-	CPU_SET(cpus[i % ncpus], &set);
+	CPU_SET(cpus[(i + first_cpu) % ncpus], &set);
 	return pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 }
 
@@ -463,15 +464,18 @@ int main(int argc, char **argv)
 			scale = atof(argv[++i]);
 		else if (!strcmp(argv[i], "--only") && i + 1 < argc)
 			only = argv[++i];
+		else if (!strcmp(argv[i], "--first-cpu") && i + 1 < argc)
+			first_cpu = atoi(argv[++i]);
 		else {
 			fprintf(stderr, "usage: %s [--impl NAME] [--boot KMM-CMDLINE] [--reps N] "
-				"[--threads N] [--scale F] [--only pair64,ws4k,ws64k,xfree,mem]\n",
+				"[--threads N] [--scale F] [--first-cpu N] "
+				"[--only pair64,ws4k,ws64k,xfree,mem]\n",
 				argv[0]);
 			return 2;
 		}
 	}
-	if (reps < 1 || reps > 64 || scale <= 0)
-		die("bad --reps or --scale");
+	if (reps < 1 || reps > 64 || scale <= 0 || first_cpu < 0)
+		die("bad --reps, --scale or --first-cpu");
 	if (sched_getaffinity(0, sizeof(set), &set))
 		die("sched_getaffinity");
 	for (i = 0; i < CPU_SETSIZE && ncpus < 256; i++)
