@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "locks.h"
+#include "../bench_stats.h"
 
 #define REPS 7
 
@@ -37,13 +38,6 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 /* ---- one adapter per lock ------------------------------------------------ */
@@ -126,7 +120,7 @@ static void uncontended(void)
 		pair_ns(l, 200000);	/* warm-up */
 		for (r = 0; r < REPS; r++)
 			t[r] = pair_ns(l, 2000000);
-		qsort(t, REPS, sizeof(t[0]), cmp_double);
+		qsort(t, REPS, sizeof(t[0]), bench_cmp_double);
 		printf("%-22s %10.2f %10.2f\n", l->name, t[REPS / 2], t[0]);
 	}
 }
@@ -187,7 +181,7 @@ static void contended(void)
 			correct &= shared_counter == 2 * h.n;
 			pthread_barrier_destroy(&bar);
 		}
-		qsort(t, REPS, sizeof(t[0]), cmp_double);
+		qsort(t, REPS, sizeof(t[0]), bench_cmp_double);
 		printf("%-22s %10.2f %10.2f %8s\n", l->name, t[REPS / 2], t[REPS - 1],
 		       correct ? "yes" : "NO");
 	}
@@ -329,7 +323,7 @@ static void lockdep_cached(void)
 		pair_ns(which[i], 200000);
 		for (r = 0; r < REPS; r++)
 			t[r] = pair_ns(which[i], 1000000);
-		qsort(t, REPS, sizeof(t[0]), cmp_double);
+		qsort(t, REPS, sizeof(t[0]), bench_cmp_double);
 		printf("%-22s %10.2f %10.2f\n", which[i]->name, t[REPS / 2], t[0]);
 	}
 }

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include "../bench_stats.h"
 
 static uint64_t now_ns(void)
 {
@@ -23,13 +24,6 @@ static uint64_t now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
 }
 
 /* rounds timed loops on one CPU: best and median ns per pair. */
@@ -56,7 +50,7 @@ static int run_on(int cpu, int rounds, long pairs, double *ns)
 		}
 		ns[r] = (double)(now_ns() - t0) / (double)pairs;
 	}
-	qsort(ns, (size_t)rounds, sizeof(*ns), cmp_double);
+	qsort(ns, (size_t)rounds, sizeof(*ns), bench_cmp_double);
 	printf("kmm order-0 pair, direct loop on CPU %d: best %.1f ns, median %.1f ns "
 	       "(%d rounds of %ld pairs)\n", cpu, ns[0], ns[rounds / 2], rounds, pairs);
 	return 0;

@@ -53,6 +53,7 @@
 #include <unistd.h>
 #include "harness.h"
 #include "../speed_probe.h"
+#include "../bench_stats.h"
 
 enum pattern { PAT_PAIR, PAT_WS, PAT_BURST, NR_PATTERNS };
 
@@ -192,19 +193,6 @@ static void print_cpu_noise(const struct cpu_sample *a, const struct cpu_sample 
 	printf("Machine noise during the run: other processes used %.1f CPU-s in %.1f s "
 	       "(%.0f%% of one CPU), hypervisor steal %.1f CPU-s\n",
 	       other, wall, 100 * other / wall, b->steal - a->steal);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 /* ---- patterns ------------------------------------------------------------ */
@@ -524,7 +512,7 @@ static void machine_baseline(int nthreads)
 	}
 	printf("Machine baseline, loops sharing nothing, %d threads vs 1 (ideal %d.00x): "
 	       "compute %.2fx, memory (32 KiB walk) %.2fx\n", nthreads, nthreads,
-	       median(many[0], 7) / median(one[0], 7), median(many[1], 7) / median(one[1], 7));
+	       bench_median(many[0], 7) / bench_median(one[0], 7), bench_median(many[1], 7) / bench_median(one[1], 7));
 }
 
 /* ---- results ------------------------------------------------------------ */
@@ -600,9 +588,9 @@ static void measure(enum pattern pat, int oi, int nthreads_max)
 			memcpy(res->ns, ns[ai][ti], sizeof(double) * (size_t)opt_reps);
 			memcpy(res->mp, mp[ai][ti], sizeof(double) * (size_t)opt_reps);
 			memcpy(res->probe, pr[ai][ti], sizeof(double) * (size_t)opt_reps);
-			res->ns_med = median(ns[ai][ti], opt_reps);	/* sorts */
+			res->ns_med = bench_median(ns[ai][ti], opt_reps);	/* sorts */
 			res->ns_min = ns[ai][ti][0];
-			res->mp_med = median(mp[ai][ti], opt_reps);
+			res->mp_med = bench_median(mp[ai][ti], opt_reps);
 			res->valid = true;
 		}
 	}
@@ -627,8 +615,8 @@ static void full_speed_results(void)
 			mp[res->n_full++] = res->mp[r];
 		}
 		if (res->n_full) {
-			res->ns_med_full = median(ns, res->n_full);
-			res->mp_med_full = median(mp, res->n_full);
+			res->ns_med_full = bench_median(ns, res->n_full);
+			res->mp_med_full = bench_median(mp, res->n_full);
 		}
 	}
 }

@@ -36,6 +36,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "../bench_stats.h"
 
 #define MAX_CPUS	64
 #define MAX_ROUNDS	201
@@ -187,19 +188,6 @@ static void run_processes(int k)
 
 /* ---- figures ------------------------------------------------------------ */
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 /* Pairs per ns on all CPUs, from each CPU's ns per pair. */
 static double throughput(const double *ns, int n)
 {
@@ -284,8 +272,8 @@ int main(int argc, char **argv)
 		if (failed)
 			break;
 		printf("%5u  %9.1f %9.1f (%4.2f) %9.1f (%4.2f)  %.2f\n", orders[o],
-		       median(solo, rounds), median(thr, rounds), median(thr_sc, rounds),
-		       median(prc, rounds), median(prc_sc, rounds), median(keep, rounds));
+		       bench_median(solo, rounds), bench_median(thr, rounds), bench_median(thr_sc, rounds),
+		       bench_median(prc, rounds), bench_median(prc_sc, rounds), bench_median(keep, rounds));
 	}
 	atomic_store(&sh->quit, 1);
 	for (i = 1; i < ncpus; i++)

@@ -40,6 +40,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "../speed_probe.h"
+#include "../bench_stats.h"
 
 #ifdef BENCH_KMM
 #include <kmm/kmm.h>
@@ -175,13 +176,6 @@ static int pin(int i)
 	return pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* The slowest probe since the last report(); probe_max() records one. */
 static double slowest_probe;
 static pthread_mutex_t probe_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -196,7 +190,7 @@ static void probe_max(double probe)
 
 static void report(const char *workload, int threads, double *v, int n)
 {
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	qsort(v, (size_t)n, sizeof(*v), bench_cmp_double);
 	printf("R\t%s\t%d\t%s\t%.2f\t%.2f\t%.3f\n", workload, threads, impl, v[n / 2], v[0],
 	       slowest_probe);
 	slowest_probe = 0;
