@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * The page allocator's entry points (mm/page_alloc.c semantics, Linux
- * 6.12): alloc_pages() walks the zonelist checking watermarks, takes
+ * The page allocator's general path (mm/page_alloc.c semantics, Linux
+ * 6.12), for every request the fast paths of the entry points (page_fast.c)
+ * decline: alloc_pages() walks the zonelist checking watermarks, takes
  * order <= PAGE_ALLOC_COSTLY_ORDER and pageblock-order pages from the
  * per-CPU lists (refilled in batches from the buddy lists in buddy.c) and
  * falls back to the slow path; __free_pages() checks the page, then
