@@ -48,7 +48,8 @@ struct shared {
 	atomic_int ready;		/* processes waiting at this round's start line */
 	atomic_int done;		/* processes finished with this round */
 	atomic_int quit;
-	int failed;
+	atomic_int booted;		/* child processes whose kmm booted */
+	atomic_int failed;		/* child processes whose kmm did not */
 	double ns[NR_ORDERS * MAX_ROUNDS][MAX_CPUS];	/* per step, per process: ns per pair */
 };
 
@@ -157,9 +158,10 @@ static void child_main(int i)
 
 	pin(cpus[i]);
 	if (kmm_init("mem=1G quiet")) {
-		sh->failed = 1;
+		atomic_fetch_add(&sh->failed, 1);
 		_exit(2);
 	}
+	atomic_fetch_add(&sh->booted, 1);
 	for (k = 1; k <= NR_ORDERS * rounds; k++) {
 		while (atomic_load(&sh->go) < k)
 			if (atomic_load(&sh->quit))
@@ -203,7 +205,7 @@ int main(int argc, char **argv)
 {
 	static double solo[MAX_ROUNDS], thr[MAX_ROUNDS], prc[MAX_ROUNDS];
 	static double thr_sc[MAX_ROUNDS], prc_sc[MAX_ROUNDS], keep[MAX_ROUNDS];
-	double *pns;
+	double *pns, tput_thr, tput_prc;
 	int k, o, r, i, status, failed = 0;
 	cpu_set_t set;
 	pid_t pid[MAX_CPUS];
@@ -240,6 +242,11 @@ int main(int argc, char **argv)
 	pin(cpus[0]);
 	if (kmm_init("mem=1G quiet"))
 		failed = 1;
+	/* Every process booted, or the rounds would wait for one that is gone. */
+	while (atomic_load(&sh->booted) + atomic_load(&sh->failed) < ncpus - 1)
+		nap();
+	if (atomic_load(&sh->failed))
+		failed = 1;
 
 	printf("kmm alloc+free pairs on %d CPUs (page_alloc_scaling): medians of %d interleaved\n"
 	       "rounds of %ld order-0 pairs per CPU, or as many bytes of a higher order.\n"
@@ -252,21 +259,22 @@ int main(int argc, char **argv)
 			k = o * rounds + r + 1;
 			set_step(k);
 			solo[r] = pair_loop();
-			if (solo[r] < 0 || run_threads() || sh->failed) {
+			if (solo[r] < 0 || run_threads()) {
 				failed = 1;
 				break;
 			}
-			pin(cpus[0]);
 			run_processes(k);
 			pns = sh->ns[k - 1];
 			for (i = 0; i < ncpus; i++)
 				if (pns[i] < 0)
 					failed = 1;
 			/* Mean ns per pair per CPU, and scaling, from the throughputs. */
-			thr[r] = ncpus / throughput(thread_ns, ncpus);
-			prc[r] = ncpus / throughput(pns, ncpus);
-			thr_sc[r] = throughput(thread_ns, ncpus) * solo[r];
-			prc_sc[r] = throughput(pns, ncpus) * solo[r];
+			tput_thr = throughput(thread_ns, ncpus);
+			tput_prc = throughput(pns, ncpus);
+			thr[r] = ncpus / tput_thr;
+			prc[r] = ncpus / tput_prc;
+			thr_sc[r] = tput_thr * solo[r];
+			prc_sc[r] = tput_prc * solo[r];
 			keep[r] = thr_sc[r] / prc_sc[r];
 		}
 		if (failed)
