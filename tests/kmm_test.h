@@ -5,6 +5,9 @@
 
 #include <kmm/kmm.h>
 #include "tap.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 static char kmm_test_log[1 << 20];
 
@@ -57,6 +60,36 @@ static inline int test_dmesg_count(const char *needle)
 		p += strlen(needle);
 	}
 	return n;
+}
+
+/* A view (kmm_proc_show) as a string; the caller frees it. */
+static inline char *test_view(const char *name)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int ret = kmm_proc_show(name, f);
+
+	fclose(f);
+	if (ret)
+		diag("kmm_proc_show(\"%s\") = %d", name, ret);
+	return buf;
+}
+
+/* The value after "name " in a "name value" view (vmstat), or -1. */
+static inline long test_view_value(const char *text, const char *name)
+{
+	size_t len = strlen(name);
+	const char *p = text;
+
+	while (p && *p) {
+		if (!strncmp(p, name, len) && p[len] == ' ')
+			return strtol(p + len + 1, NULL, 10);
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return -1;
 }
 
 static inline struct zone *test_zone(int nid, int zid)

@@ -28,16 +28,17 @@ done
 # The peers with their own heap debugging, measured beside kmm-FZPU in the
 # same rounds: tcmalloc-debug (libtcmalloc_minimal_debug), glibc-check
 # (glibc.malloc.check=3 through libc_malloc_debug.so.0, and poisoning by
-# glibc.malloc.perturb) and jemalloc-junk (MALLOC_CONF=junk:true).
+# glibc.malloc.perturb) and jemalloc-junk (MALLOC_CONF=junk:true), each
+# as NAME:BASE, BASE the same allocator without debugging.
 dbg=""
-[ -x "$dir/slab_tcmalloc-debug" ] && dbg="$dbg tcmalloc-debug"
+[ -x "$dir/slab_tcmalloc-debug" ] && dbg="$dbg tcmalloc-debug:tcmalloc"
 mdebug=""
 ma=$(${CC:-cc} -print-multiarch 2>/dev/null)
 for d in /lib/$ma /usr/lib/$ma /lib64 /usr/lib64 /lib /usr/lib; do
 	if [ -f "$d/libc_malloc_debug.so.0" ]; then mdebug="$d/libc_malloc_debug.so.0"; break; fi
 done
-[ -n "$mdebug" ] && [ -x "$dir/slab_glibc" ] && dbg="$dbg glibc-check"
-[ -x "$dir/slab_jemalloc" ] && dbg="$dbg jemalloc-junk"
+[ -n "$mdebug" ] && [ -x "$dir/slab_glibc" ] && dbg="$dbg glibc-check:glibc"
+[ -x "$dir/slab_jemalloc" ] && dbg="$dbg jemalloc-junk:jemalloc"
 dbg_run() {
 	name=$1
 	shift
@@ -66,7 +67,7 @@ while [ "$r" -le "$rounds" ]; do
 	"$dir/slab_kmm" --impl kmm-FZPU --boot "slub_debug=FZPU" --reps 1 --scale "$scale" \
 		--first-cpu "$first" --only pair64,ws4k,ws64k >> "$raw"
 	for i in $dbg; do
-		dbg_run "$i" --reps 1 --scale "$scale" --first-cpu "$first" \
+		dbg_run "${i%%:*}" --reps 1 --scale "$scale" --first-cpu "$first" \
 			--only pair64,ws4k,ws64k >> "$raw"
 	done
 	r=$((r + 1))
@@ -85,7 +86,7 @@ done
 		printf "  %-9s malloc resolves to %s\n", $2, $3 }' "$raw"
 } 
 
-awk -F'\t' -v impls="kmm$impls kmm-FZPU" -v dbg="kmm-FZPU$dbg" '
+awk -F'\t' -v impls="kmm$impls kmm-FZPU" -v dbg="kmm-FZPU:kmm$dbg" '
 $1 == "R" {
 	k = $2 "/" $3 "t"
 	if (!(k in seen)) { seen[k] = 1; order[++nw] = k }
@@ -161,10 +162,12 @@ END {
 # Each debugging allocator against the same allocator without debugging,
 # from the same rounds: the median over all rounds and over the rounds at
 # full machine speed (when both had some).
-function print_debug(   nd, d, i, w, k, b, m, mb, f, fb) {
+function print_debug(   nd, d, i, w, k, b, m, mb, f, fb, nb) {
 	nd = split(dbg, d, " ")
-	base["kmm-FZPU"] = "kmm"; base["tcmalloc-debug"] = "tcmalloc"
-	base["glibc-check"] = "glibc"; base["jemalloc-junk"] = "jemalloc"
+	for (i = 1; i <= nd; i++) {
+		split(d[i], nb, ":")
+		d[i] = nb[1]; base[nb[1]] = nb[2]
+	}
 	printf "\nDebugging allocators against themselves without debugging, in the same rounds:\n"
 	printf "  kmm-FZPU        slub_debug=FZPU: sanity checks, red zones, poisoning, the\n"
 	printf "                  allocating and the freeing stack of every object\n"

@@ -271,6 +271,30 @@ void kmm_calculate_totalreserve_pages(void);
 bool kmm_zone_watermark_fast(struct zone *z, unsigned int order,
 			     unsigned long mark, int highest_zoneidx,
 			     unsigned int alloc_flags, gfp_t gfp_mask);
+/*
+ * __zone_watermark_ok()'s test above order 0: a free block of at least
+ * order on a list of a pcp type, or (highatomic) on the highatomic list.
+ * Read without the zone lock, as the kernel reads it.
+ */
+static __always_inline bool zone_has_free_block(struct zone *z, unsigned int order, bool highatomic)
+{
+	unsigned int o;
+	int mt;
+
+	for (o = order; o < NR_PAGE_ORDERS; o++) {
+		struct free_area *area = &z->free_area[o];
+
+		if (!READ_ONCE(area->nr_free))
+			continue;
+		for (mt = 0; mt < MIGRATE_PCPTYPES; mt++)
+			if (!free_area_empty(area, mt))
+				return true;
+		if (highatomic && !free_area_empty(area, MIGRATE_HIGHATOMIC))
+			return true;
+	}
+	return false;
+}
+
 /* The order-0 common case of zone_watermark_fast() inline. */
 static inline bool zone_watermark_fast(struct zone *z, unsigned int order, unsigned long mark,
 				       int highest_zoneidx, unsigned int alloc_flags, gfp_t gfp_mask)

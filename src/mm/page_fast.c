@@ -90,28 +90,6 @@ static __always_inline bool fast_rseq_declines(void)
 	return READ_ONCE(kmm_lockdep_hooks_active) != 0;
 }
 
-/*
- * __zone_watermark_ok()'s test for order > 0 with ALLOC_WMARK_LOW: a free
- * block of at least the order on a list of a pcp type.  Read without the
- * zone lock, as the kernel reads it.
- */
-static __always_inline bool zone_has_free_block(struct zone *zone, unsigned int order)
-{
-	unsigned int o;
-	int mt;
-
-	for (o = order; o < NR_PAGE_ORDERS; o++) {
-		struct free_area *area = &zone->free_area[o];
-
-		if (!READ_ONCE(area->nr_free))
-			continue;
-		for (mt = 0; mt < MIGRATE_PCPTYPES; mt++)
-			if (!free_area_empty(area, mt))
-				return true;
-	}
-	return false;
-}
-
 static __always_inline struct page *alloc_page_fast(gfp_t gfp_mask, unsigned int order,
 						    int preferred_nid, const bool rseq)
 {
@@ -154,7 +132,7 @@ static __always_inline struct page *alloc_page_fast(gfp_t gfp_mask, unsigned int
 	 */
 	usable = (long)zone_page_state(zone, NR_FREE_PAGES) - (long)READ_ONCE(zone->nr_free_highatomic) -
 		 zone->lowmem_reserve[ZONE_NORMAL] - ((1L << order) - 1);
-	blocks = !order || zone_has_free_block(zone, order);
+	blocks = !order || zone_has_free_block(zone, order, false);
 	if (unlikely(test_bit(ZONE_BELOW_HIGH, &zone->flags) ||
 		     usable <= (long)wmark_pages(zone, WMARK_HIGH) || !blocks)) {
 		if (!test_bit(ZONE_BELOW_HIGH, &zone->flags))

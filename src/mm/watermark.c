@@ -179,7 +179,6 @@ static bool __zone_watermark_ok(struct zone *z, unsigned int order, unsigned lon
 				int highest_zoneidx, unsigned int alloc_flags, long free_pages)
 {
 	long min = (long)mark;
-	unsigned int o;
 
 	free_pages -= __zone_watermark_unusable_free(z, order, alloc_flags);
 	if (unlikely(alloc_flags & ALLOC_RESERVES)) {
@@ -195,20 +194,7 @@ static bool __zone_watermark_ok(struct zone *z, unsigned int order, unsigned lon
 		return false;
 	if (!order)
 		return true;
-	for (o = order; o < NR_PAGE_ORDERS; o++) {
-		struct free_area *area = &z->free_area[o];
-		int mt;
-
-		if (!READ_ONCE(area->nr_free))
-			continue;
-		for (mt = 0; mt < MIGRATE_PCPTYPES; mt++)
-			if (!free_area_empty(area, mt))
-				return true;
-		if ((alloc_flags & (ALLOC_HIGHATOMIC | ALLOC_OOM)) &&
-		    !free_area_empty(area, MIGRATE_HIGHATOMIC))
-			return true;
-	}
-	return false;
+	return zone_has_free_block(z, order, alloc_flags & (ALLOC_HIGHATOMIC | ALLOC_OOM));
 }
 
 /*

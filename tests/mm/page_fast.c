@@ -16,33 +16,12 @@
 #include "arch/rseq.h"
 #include <stdlib.h>
 
-static char *vmstat_text(void)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	kmm_proc_show("vmstat", f);
-	fclose(f);
-	return buf;
-}
-
-/* A counter of the vmstat view ("name value" lines), or -1. */
+/* A counter of the vmstat view. */
 static long vmstat(const char *name)
 {
-	char *text = vmstat_text(), *p = text;
-	size_t len = strlen(name);
-	long v = -1;
+	char *text = test_view("vmstat");
+	long v = test_view_value(text, name);
 
-	while (p && *p) {
-		if (!strncmp(p, name, len) && p[len] == ' ') {
-			v = strtol(p + len + 1, NULL, 10);
-			break;
-		}
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
 	free(text);
 	return v;
 }

@@ -255,17 +255,13 @@ static void test_fixed_fraction(void)
 
 static void test_zoneinfo(void)
 {
-	char *buf = NULL, want[160];
-	size_t len = 0;
-	FILE *f;
+	char *buf, want[160];
 	struct per_cpu_pages *pcp;
 
 	if (test_boot(BOOT))
 		return;
 	pcp = pcp0();
-	f = open_memstream(&buf, &len);
-	kmm_proc_show("zoneinfo", f);
-	fclose(f);
+	buf = test_view("zoneinfo");
 	snprintf(want, sizeof(want),
 		 "\n    cpu: 0\n              count:    %d\n              high:     %d"
 		 "\n              batch:    %d\n              high_min: %d\n              high_max: %d\n",

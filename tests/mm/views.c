@@ -11,19 +11,6 @@
 #include <errno.h>
 #include <pthread.h>
 
-static char *view(const char *name)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	int ret = kmm_proc_show(name, f);
-
-	fclose(f);
-	if (ret)
-		diag("kmm_proc_show(\"%s\") = %d", name, ret);
-	return buf;
-}
-
 /* Line n (0-based) of text, without its newline, in a static buffer. */
 static const char *line_of(const char *text, int n)
 {
@@ -50,22 +37,6 @@ static int count_lines(const char *text)
 	for (; *text; text++)
 		n += *text == '\n';
 	return n;
-}
-
-/* The value after "name " in a "name value" view (vmstat), or -1. */
-static long vmstat_value(const char *vmstat, const char *name)
-{
-	size_t len = strlen(name);
-	const char *p = vmstat;
-
-	while (p && *p) {
-		if (!strncmp(p, name, len) && p[len] == ' ')
-			return strtol(p + len + 1, NULL, 10);
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	return -1;
 }
 
 /* meminfo: the kB value of a field, or -1. */
@@ -175,11 +146,11 @@ static long zoneinfo_value(const char *zi, const char *zone, const char *key)
 
 static void test_unbooted(void)
 {
-	char *s = view("buddyinfo");
+	char *s = test_view("buddyinfo");
 
 	is_str(s, "", "before boot: buddyinfo is empty");
 	free(s);
-	s = view("meminfo");
+	s = test_view("meminfo");
 	is_str(s, "", "before boot: meminfo is empty");
 	free(s);
 	is_int(kmm_proc_show("nonexistent", stdout), -ENOENT, "an unknown view: -ENOENT");
@@ -192,7 +163,7 @@ static void test_buddyinfo(void)
 	int o, len;
 
 	kmm_drain_all_pages(NULL);
-	bi = view("buddyinfo");
+	bi = test_view("buddyinfo");
 	is_int(count_lines(bi), 2, "buddyinfo: one line per populated zone (DMA, Normal)");
 	is_str(line_of(bi, 0),
 	       "Node 0, zone      DMA      0      0      0      0      0      0      0      0"
@@ -210,7 +181,7 @@ static void test_buddyinfo(void)
 static void test_pagetypeinfo(void)
 {
 	unsigned long counts[NR_PAGE_ORDERS], blocks[MIGRATE_TYPES];
-	char *pti = view("pagetypeinfo");
+	char *pti = test_view("pagetypeinfo");
 	unsigned long sum;
 	int mt;
 
@@ -333,7 +304,7 @@ static void test_zoneinfo_layout(const char *zi)
 
 static void test_zoneinfo(void)
 {
-	char *zi = view("zoneinfo");
+	char *zi = test_view("zoneinfo");
 	const char *mov;
 
 	test_zoneinfo_layout(zi);
@@ -394,8 +365,8 @@ static void test_vmstat(void)
 	long nfree, reserve;
 
 	kmm_drain_all_pages(NULL);
-	vs = view("vmstat");
-	bi = view("buddyinfo");
+	vs = test_view("vmstat");
+	bi = test_view("buddyinfo");
 	is_int(count_lines(vs), ARRAY_SIZE(vmstat_names), "vmstat: one line per item");
 	for (i = 0; i < ARRAY_SIZE(vmstat_names); i++) {
 		const char *l = line_of(vs, (int)i);
@@ -409,17 +380,17 @@ static void test_vmstat(void)
 		}
 	}
 	ok(!bad, "vmstat: the kernel's names and order, \"name value\" lines");
-	nfree = vmstat_value(vs, "nr_free_pages");
+	nfree = test_view_value(vs, "nr_free_pages");
 	is_int(nfree, buddyinfo_pages(bi), "nr_free_pages = sum of buddyinfo blocks << order");
-	is_int(nfree, vmstat_value(vs, "nr_free_unmovable") + vmstat_value(vs, "nr_free_movable") +
-		      vmstat_value(vs, "nr_free_reclaimable") + vmstat_value(vs, "nr_free_highatomic"),
+	is_int(nfree, test_view_value(vs, "nr_free_unmovable") + test_view_value(vs, "nr_free_movable") +
+		      test_view_value(vs, "nr_free_reclaimable") + test_view_value(vs, "nr_free_highatomic"),
 	       "= the sum of the per-migratetype free counts");
 	reserve = 288 + 720;	/* (240 + 48) for DMA, 720 for Normal */
-	is_int(vmstat_value(vs, "nr_dirty_threshold"), (819 * (nfree - reserve + 1)) / 4096,
+	is_int(test_view_value(vs, "nr_dirty_threshold"), (819 * (nfree - reserve + 1)) / 4096,
 	       "nr_dirty_threshold: 20%% of free above the reserves, as the kernel computes it");
-	is_int(vmstat_value(vs, "nr_dirty_background_threshold"), (409 * (nfree - reserve + 1)) / 4096,
+	is_int(test_view_value(vs, "nr_dirty_background_threshold"), (409 * (nfree - reserve + 1)) / 4096,
 	       "nr_dirty_background_threshold: 10%%");
-	is_int(vmstat_value(vs, "nr_memmap_boot_pages"), 65536 * 64 / 4096,
+	is_int(test_view_value(vs, "nr_memmap_boot_pages"), 65536 * 64 / 4096,
 	       "nr_memmap_boot_pages: the mem_map (64 bytes per page)");
 	free(vs);
 	free(bi);
@@ -444,8 +415,8 @@ static void test_meminfo(void)
 	long nfree;
 
 	kmm_drain_all_pages(NULL);
-	mi = view("meminfo");
-	vs = view("vmstat");
+	mi = test_view("meminfo");
+	vs = test_view("vmstat");
 	is_str(line_of(mi, 0), "MemTotal:         262144 kB", "MemTotal: 262144 kB, width 8");
 	is_int(count_lines(mi), ARRAY_SIZE(fields), "meminfo: the kernel's list of fields");
 	for (i = 0; i < ARRAY_SIZE(fields); i++) {
@@ -466,7 +437,7 @@ static void test_meminfo(void)
 	}
 	ok(!bad_name, "meminfo: fields in the kernel's order");
 	ok(!bad_fmt, "meminfo: every line in show_val_kb()'s format");
-	nfree = vmstat_value(vs, "nr_free_pages");
+	nfree = test_view_value(vs, "nr_free_pages");
 	is_int(meminfo_kb(mi, "MemFree:"), nfree * 4, "MemFree = nr_free_pages in kB");
 	is_int(meminfo_kb(mi, "MemAvailable:"), (nfree - 1008) * 4,
 	       "MemAvailable = free less totalreserve_pages (288 + 720)");
@@ -484,7 +455,7 @@ static void check_pagetypes_against_zone(const char *what)
 		"Unmovable", "Movable", "Reclaimable", "HighAtomic", "Isolate",
 	};
 	unsigned long counts[NR_PAGE_ORDERS], blocks[MIGRATE_TYPES];
-	char *pti = view("pagetypeinfo"), *zi = view("zoneinfo");
+	char *pti = test_view("pagetypeinfo"), *zi = test_view("zoneinfo");
 	static const char * const zi_keys[MIGRATE_TYPES] = {
 		"\n      nr_free_unmovable ", "\n      nr_free_movable ",
 		"\n      nr_free_reclaimable ", "\n      nr_free_highatomic ",
@@ -536,23 +507,23 @@ static void test_after_allocations(void)
 	unsigned long sum;
 
 	kmm_drain_all_pages(NULL);
-	vs0 = view("vmstat");
-	mi0 = view("meminfo");
+	vs0 = test_view("vmstat");
+	mi0 = test_view("meminfo");
 	check_pagetypes_against_zone("at boot");
 
 	for (t = 0; t < 3; t++)
 		for (i = 0; i < NR_EACH; i++)
 			pages[t][i] = alloc_page(gfps[t]);
 	kmm_drain_all_pages(NULL);
-	vs1 = view("vmstat");
-	mi1 = view("meminfo");
-	bi = view("buddyinfo");
-	pti = view("pagetypeinfo");
-	is_int(vmstat_value(vs0, "nr_free_pages") - vmstat_value(vs1, "nr_free_pages"), 3 * NR_EACH,
+	vs1 = test_view("vmstat");
+	mi1 = test_view("meminfo");
+	bi = test_view("buddyinfo");
+	pti = test_view("pagetypeinfo");
+	is_int(test_view_value(vs0, "nr_free_pages") - test_view_value(vs1, "nr_free_pages"), 3 * NR_EACH,
 	       "vmstat: nr_free_pages down by the 300 pages taken");
-	is_int(vmstat_value(vs1, "nr_free_pages"), buddyinfo_pages(bi),
+	is_int(test_view_value(vs1, "nr_free_pages"), buddyinfo_pages(bi),
 	       "and still the sum of buddyinfo");
-	is_int(vmstat_value(vs1, "pgalloc_normal") - vmstat_value(vs0, "pgalloc_normal"),
+	is_int(test_view_value(vs1, "pgalloc_normal") - test_view_value(vs0, "pgalloc_normal"),
 	       3 * NR_EACH, "pgalloc_normal counts them (the Normal zone served them)");
 	is_int(meminfo_kb(mi0, "MemFree:") - meminfo_kb(mi1, "MemFree:"), 3 * NR_EACH * 4,
 	       "meminfo: MemFree down by 1200 kB");
@@ -573,10 +544,10 @@ static void test_after_allocations(void)
 			if (pages[t][i])
 				__free_page(pages[t][i]);
 	kmm_drain_all_pages(NULL);
-	vs2 = view("vmstat");
-	is_int(vmstat_value(vs2, "nr_free_pages"), vmstat_value(vs0, "nr_free_pages"),
+	vs2 = test_view("vmstat");
+	is_int(test_view_value(vs2, "nr_free_pages"), test_view_value(vs0, "nr_free_pages"),
 	       "after freeing them: nr_free_pages back where it was");
-	is_int(vmstat_value(vs2, "pgfree") - vmstat_value(vs1, "pgfree"), 3 * NR_EACH,
+	is_int(test_view_value(vs2, "pgfree") - test_view_value(vs1, "pgfree"), 3 * NR_EACH,
 	       "pgfree counts the 300 pages");
 	check_pagetypes_against_zone("after freeing");
 	free(vs0);
@@ -611,7 +582,7 @@ static void test_freecount_cap(void)
 		held[i] = NULL;
 	}
 	kmm_drain_all_pages(NULL);
-	pti = view("pagetypeinfo");
+	pti = test_view("pagetypeinfo");
 	like(pti, "Node    0, zone   Normal, type    Unmovable >100000      0 ",
 	     "a list longer than 100000 shows as \">100000\"");
 	if (!pagetype_row(pti, "DMA", "Unmovable", counts))
@@ -634,16 +605,16 @@ static void test_two_nodes(void)
 
 	if (test_boot("mem=256M numa=fake=2"))
 		return;
-	bi = view("buddyinfo");
+	bi = test_view("buddyinfo");
 	is_int(count_lines(bi), 3, "numa=fake=2: DMA and Normal on node 0, Normal on node 1");
 	like(bi, "\nNode 1, zone   Normal      0", "a node 1 line");
-	pti = view("pagetypeinfo");
+	pti = test_view("pagetypeinfo");
 	ok(strstr(pti, "Page block order") &&
 	   strstr(strstr(pti, "Page block order") + 1, "\nPage block order: 9\n"),
 	   "pagetypeinfo: one section per node");
 	like(pti, "Node    1, zone   Normal, type      Movable ", "node 1's rows");
 	like(pti, "\nNode 1, zone   Normal ", "node 1's block row");
-	zi = view("zoneinfo");
+	zi = test_view("zoneinfo");
 	ok(strstr(zi, "Node 1, zone   Normal\n  per-node stats\n") != NULL,
 	   "zoneinfo: node 1's per-node stats in its first populated zone");
 	ok(strstr(zi, "Node 1, zone      DMA\n  pages free     0\n") != NULL,
@@ -699,7 +670,7 @@ static void test_concurrent(void)
 		pthread_create(&threads[i], NULL, worker, NULL);
 	for (r = 0; r < 20; r++) {
 		for (i = 0; i < 5; i++) {
-			char *v = view(names[i]);
+			char *v = test_view(names[i]);
 			int lines = count_lines(v);
 
 			if ((i == 0 && lines != 2) || (i == 1 && lines != 18) ||

@@ -108,17 +108,6 @@ static void shape_classic(struct zone *zone)
 	kmm_refresh_vm_stats();	/* zone_page_state() exact for the fast check */
 }
 
-static char *view(const char *name)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	kmm_proc_show(name, f);
-	fclose(f);
-	return buf;
-}
-
 /* The log line that contains needle, without its timestamp, or "". */
 static const char *log_line(const char *needle)
 {
@@ -170,12 +159,12 @@ static void test_classic(void)
 	is_int(nfree, 5099, "5099 free pages");
 	is_int(zone_page_state(zone, NR_FREE_PAGES), 5099, "folded: zone_page_state() agrees");
 
-	bi = view("buddyinfo");
+	bi = test_view("buddyinfo");
 	is_str(bi, "Node 0, zone   Normal   1445   1781     15      2      1"
 		   "      0      0      0      0      0      0 \n",
 	       "buddyinfo shows the classic free lists");
 	free(bi);
-	pti = view("pagetypeinfo");
+	pti = test_view("pagetypeinfo");
 	blocks = strstr(pti, "\nNode 0, zone   Normal ");
 	snprintf(want, sizeof(want), "\nNode 0, zone %8s %12d %12d %12d %12d %12d \n",
 		 "Normal", 128, 0, 0, 0, 0);
